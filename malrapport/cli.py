@@ -1,0 +1,3 @@
+def main():
+    from malrapport.schemas import words
+    print("ok", words)

@@ -1,0 +1,158 @@
+"""Arrow schemas of the output tables (CONTRACT.md) and their Parquet I/O.
+
+Each table is a Parquet dataset ``OUTDIR/<table>/`` holding one file per report
+(``<report_id>.parquet``), so re-extracting a report replaces exactly its rows.
+Files are written to a temporary name in the same folder and renamed into place,
+so a reader never sees a partial file.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+SCHEMA_VERSION = "1"
+METADATA_KEY = b"malrapport.schema_version"
+
+REPORTS = pa.schema([
+    ("report_id", pa.string()),
+    ("source_file", pa.string()),
+    ("municipality", pa.string()),
+    ("body", pa.string()),
+    ("title", pa.string()),
+    ("kind", pa.string()),
+    ("year", pa.int16()),
+    ("period", pa.string()),
+    ("pages", pa.int16()),
+    ("ocr_pages", pa.int16()),
+    ("extractor_version", pa.string()),
+])
+
+GOALS = pa.schema([
+    ("report_id", pa.string()),
+    ("number", pa.string()),
+    ("level", pa.string()),
+    ("parent_number", pa.string()),
+    ("area", pa.string()),
+    ("title", pa.string()),
+    ("title_raw", pa.string()),
+    ("assessment", pa.string()),
+    ("comment", pa.string()),
+    ("page", pa.int16()),
+    ("goal_key", pa.string()),
+    ("assessment_raw", pa.string()),
+])
+
+ACTIVITIES = pa.schema([
+    ("report_id", pa.string()),
+    ("goal_number", pa.string()),
+    ("ordinal", pa.int16()),
+    ("title", pa.string()),
+    ("title_raw", pa.string()),
+    ("description", pa.string()),
+    ("status", pa.string()),
+    ("status_raw", pa.string()),
+    ("start_date", pa.date32()),
+    ("end_date", pa.date32()),
+    ("comment", pa.string()),
+    ("page", pa.int16()),
+    ("source", pa.string()),
+    ("confidence", pa.float32()),
+    ("activity_key", pa.string()),
+    ("goal_key", pa.string()),
+])
+
+MEASURES = pa.schema([
+    ("report_id", pa.string()),
+    ("goal_number", pa.string()),
+    ("name", pa.string()),
+    ("target", pa.string()),
+    ("outcome", pa.string()),
+    ("unit", pa.string()),
+])
+
+ERRORS = pa.schema([
+    ("source_file", pa.string()),
+    ("error", pa.string()),
+    ("message", pa.string()),
+    ("report_id", pa.string()),
+])
+
+TABLES: dict[str, pa.Schema] = {
+    "reports": REPORTS,
+    "goals": GOALS,
+    "activities": ACTIVITIES,
+    "measures": MEASURES,
+    "errors": ERRORS,
+}
+
+
+class SchemaVersionError(Exception):
+    """OUTDIR holds a table written by another schema version, or no malrapport output."""
+
+
+def _with_version(schema: pa.Schema) -> pa.Schema:
+    return schema.with_metadata({METADATA_KEY: SCHEMA_VERSION.encode()})
+
+
+def rows_to_table(name: str, rows: list[dict]) -> pa.Table:
+    """Build an Arrow table of the named schema from row dicts; "" becomes null."""
+    schema = TABLES[name]
+    columns = {f.name: [_empty_to_none(r.get(f.name)) for r in rows] for f in schema}
+    return pa.Table.from_pydict(columns, schema=_with_version(schema))
+
+
+def _empty_to_none(value):
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def write_table_file(outdir: Path, name: str, stem: str, table: pa.Table) -> Path:
+    """Write ``outdir/name/stem.parquet`` atomically (temp file + rename)."""
+    folder = Path(outdir) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{stem}.parquet"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def remove_table_file(outdir: Path, name: str, stem: str) -> None:
+    (Path(outdir) / name / f"{stem}.parquet").unlink(missing_ok=True)
+
+
+def table_files(outdir: Path, name: str) -> list[Path]:
+    folder = Path(outdir) / name
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+
+
+def read_table(outdir: Path, name: str) -> pa.Table:
+    """Read a whole table, checking the schema version of every file."""
+    files = table_files(outdir, name)
+    schema = _with_version(TABLES[name])
+    if not files:
+        return schema.empty_table()
+    parts = []
+    for path in files:
+        meta = pq.read_schema(path).metadata or {}
+        version = meta.get(METADATA_KEY)
+        if version is None:
+            raise SchemaVersionError(f"{path}: not written by malrapport (no schema version)")
+        if version.decode() != SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{path}: written with schema version {version.decode()}, "
+                f"this malrapport reads version {SCHEMA_VERSION}")
+        parts.append(pq.read_table(path).select(schema.names).cast(schema))
+    return pa.concat_tables(parts)
