@@ -1,0 +1,34 @@
+"""The one options object the CLI builds and passes down; nothing deeper reads env vars."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+OcrMode = Literal["auto", "always", "never"]
+
+DEFAULT_DPI = 300
+DEFAULT_LANG = "swe"
+DEFAULT_MAX_PIXELS = 200_000_000
+DEFAULT_TIMEOUT = 1800.0
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    ocr: OcrMode = "auto"
+    dpi: int = DEFAULT_DPI
+    lang: str = DEFAULT_LANG
+    workers: int = 1
+    password: str | None = None
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    timeout: float = DEFAULT_TIMEOUT
+    vocab_files: tuple[Path, ...] = field(default=())
+    force: bool = False
+
+    def __post_init__(self) -> None:
+        if self.ocr not in ("auto", "always", "never"):
+            raise ValueError(f"ocr must be auto, always or never, not {self.ocr!r}")
+        if not 50 <= self.dpi <= 1200:
+            raise ValueError(f"dpi must be between 50 and 1200, not {self.dpi}")
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
