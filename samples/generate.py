@@ -1,0 +1,90 @@
+"""Render every gold annotation in ``samples/gold`` to a sample PDF.
+
+    python -m malrapport.samples.generate [--out samples/pdf/digital] [STEM ...]
+
+The gold JSON is the source of truth: its ``report`` and ``goals`` are
+what the parser should find; its ``render`` key holds what only the
+picture needs (style, prose chapters, the goal catalogue, notes).  The
+output is deterministic: the same gold gives byte-identical PDFs.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from .layout import render_report
+
+HERE = Path(__file__).resolve().parent
+GOLD_DIR = HERE / "gold"
+DIGITAL_DIR = HERE / "pdf" / "digital"
+
+
+def load_gold(path: Path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _draw(gold: dict, total_pages: int) -> tuple[bytes, int]:
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
+    report = gold["report"]
+    canvas.setTitle(report["title"])
+    canvas.setAuthor(report["municipality"])
+    canvas.setSubject(report["body"])
+    canvas.setCreator("malrapport.samples")
+    pages = render_report(canvas, gold, total_pages)
+    canvas.save()
+    return buf.getvalue(), pages
+
+
+def render_pdf(gold: dict) -> bytes:
+    """Two passes: the first counts pages for "Sida N av M" footers."""
+    _, pages = _draw(gold, 0)
+    data, again = _draw(gold, pages)
+    if again != pages:
+        raise RuntimeError(f"page count changed between passes: {pages} -> {again}")
+    return data
+
+
+def gold_paths(gold_dir: Path, stems: list[str] | None = None) -> list[Path]:
+    paths = sorted(gold_dir.glob("*.json"))
+    if stems:
+        paths = [p for p in paths if p.stem in set(stems)]
+    return paths
+
+
+def generate(out_dir: Path, gold_dir: Path = GOLD_DIR,
+             stems: list[str] | None = None) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in gold_paths(gold_dir, stems):
+        target = out_dir / f"{path.stem}.pdf"
+        target.write_bytes(render_pdf(load_gold(path)))
+        written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m malrapport.samples.generate",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("stems", nargs="*", help="only these gold stems")
+    parser.add_argument("--out", type=Path, default=DIGITAL_DIR)
+    parser.add_argument("--gold", type=Path, default=GOLD_DIR)
+    args = parser.parse_args(argv)
+    written = generate(args.out, args.gold, args.stems or None)
+    if not written:
+        print("no gold files found", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
