@@ -1,3 +1,114 @@
-def main():
-    from malrapport.schemas import words
-    print("ok", words)
+"""The ``malrapport`` command: extract, evaluate, repair-text, compare.
+
+Only this module turns errors into exit codes (0 all done, 1 some files failed,
+2 bad usage).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from malrapport.extract.errors import ExitCode
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="malrapport", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="report PDFs (files or folders) to Parquet tables")
+    ex.add_argument("paths", nargs="+", type=Path)
+    ex.add_argument("-o", "--out", type=Path, required=True, help="output folder")
+    ex.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
+    ex.add_argument("--dpi", type=int, default=300)
+    ex.add_argument("--lang", default="swe", help="tesseract language (default swe)")
+    ex.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ex.add_argument("--password", help="password for encrypted PDFs")
+    ex.add_argument("--vocab", type=Path, action="append", default=[],
+                    help="extra vocabulary file (goal titles, terms), repeatable")
+    ex.add_argument("--quiet", action="store_true")
+
+    ev = sub.add_parser("evaluate", help="score an output folder against gold annotations")
+    ev.add_argument("outdir", type=Path)
+    ev.add_argument("--gold", type=Path, required=True)
+    ev.add_argument("--min-f1", type=float, default=None)
+
+    sub.add_parser("repair-text", help="restore Swedish diacritics in OCR text (stdin → stdout)")
+
+    cmp_ = sub.add_parser("compare", help="cross-year comparison for humans")
+    cmp_.add_argument("outdir", type=Path)
+    cmp_.add_argument("-o", "--out", type=Path, required=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(_COMMANDS[args.command](args))
+    except KeyboardInterrupt:
+        print("malrapport: interrupted", file=sys.stderr)
+        return 130
+
+
+def _extract(args) -> int:
+    from malrapport.extract.options import ExtractOptions
+    from malrapport.extract.pipeline import run
+
+    try:
+        options = ExtractOptions(ocr=args.ocr, dpi=args.dpi, lang=args.lang, workers=args.workers,
+                                 password=args.password, vocab_files=tuple(args.vocab))
+    except ValueError as e:
+        print(f"malrapport: {e}", file=sys.stderr)
+        return ExitCode.USAGE
+    missing = [p for p in args.paths if not p.exists()]
+    for p in missing:
+        print(f"malrapport: {p}: no such file or folder", file=sys.stderr)
+    if missing:
+        return ExitCode.USAGE
+
+    summary = run(list(args.paths), args.out, options, on_event=_failure_printer())
+    print(summary.line(), file=sys.stderr)
+    return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
+
+
+def _failure_printer():
+    def on_event(kind, scan):
+        if kind == "failed" and scan.error is not None:
+            print(f"malrapport: {scan.source_file}: {scan.error[0]}: {scan.error[1]}", file=sys.stderr)
+        elif kind == "failed":
+            print(f"malrapport: {scan.source_file}: failed", file=sys.stderr)
+    return on_event
+
+
+def _evaluate(args) -> int:
+    from malrapport.evaluate import evaluate, format_scores
+
+    scores = evaluate(args.outdir, args.gold)
+    print(format_scores(scores))
+    if args.min_f1 is not None and scores.field_f1 < args.min_f1:
+        print(f"malrapport: field_f1 {scores.field_f1:.4f} is below --min-f1 {args.min_f1}",
+              file=sys.stderr)
+        return ExitCode.SOME_FAILED
+    return ExitCode.OK
+
+
+def _repair_text(args) -> int:
+    from malrapport.normalize.repair import repair_stream
+
+    repair_stream(sys.stdin, sys.stdout)
+    return ExitCode.OK
+
+
+def _compare(args) -> int:
+    from malrapport.compare import compare
+
+    compare(args.outdir, args.out)
+    return ExitCode.OK
+
+
+_COMMANDS = {"extract": _extract, "evaluate": _evaluate, "repair-text": _repair_text,
+             "compare": _compare}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The year's goal catalogue (uppsikt chapter 2): goal titles grouped by goal area.
+
+``Mål inom målområde Vuxna`` opens an area; bulleted goal titles follow. The
+group ``Verksamhetsmål för god ekonomisk hushållning`` holds the council's
+financial-management goals. Goals elsewhere in the report get their area by
+fuzzy match of their title against this list.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from malrapport.extract.layout import Line
+from malrapport.normalize.labels import fold
+
+AREA_PREFIX = re.compile(r"^m\w{0,2}l inom m\w{0,2}lomr\w{0,2}de\s+(.+)$")
+ECONOMY_GROUP = "verksamhetsmal for god ekonomisk hushallning"
+BULLETS = ("•", "·", "-", "–", "*", "»", "e", "o")
+MATCH_THRESHOLD = 88
+
+
+@dataclass
+class Catalogue:
+    areas: dict[str, str] = field(default_factory=dict)  # folded title → area
+    economy: set[str] = field(default_factory=set)  # folded titles of economy goals
+
+    def area_of(self, title: str) -> str | None:
+        hit = self._match(title, list(self.areas))
+        return self.areas[hit] if hit else None
+
+    def is_economy(self, title: str) -> bool:
+        return self._match(title, list(self.economy)) is not None
+
+    @staticmethod
+    def _match(title: str, choices: list[str]) -> str | None:
+        if not choices:
+            return None
+        best = process.extractOne(_key(title), choices, scorer=fuzz.ratio,
+                                  score_cutoff=MATCH_THRESHOLD)
+        return best[0] if best else None
+
+
+def _key(text: str) -> str:
+    return fold(text).rstrip(". ")
+
+
+def lines_to_catalogue(lines: list[Line]) -> Catalogue:
+    cat = Catalogue()
+    area: str | None = None
+    economy = False
+    items: list[list[str]] = []
+
+    def flush() -> None:
+        for parts in items:
+            key = _key(" ".join(parts))
+            if economy:
+                cat.economy.add(key)
+            elif area:
+                cat.areas[key] = area
+        items.clear()
+
+    for line in lines:
+        folded = fold(line.text)
+        m = AREA_PREFIX.match(folded)
+        if m or folded.startswith(ECONOMY_GROUP):
+            flush()
+            economy = not m
+            area = " ".join(line.text.split()[3:]).strip() if m else None
+            continue
+        if area is None and not economy:
+            continue
+        first = line.words[0].text
+        if first in BULLETS and len(line.words) > 1:
+            items.append([w.text for w in line.words[1:]])
+        elif first.startswith("•"):
+            items.append([first[1:]] + [w.text for w in line.words[1:]])
+        elif items and line.bold is False and not _looks_like_heading(line):
+            items[-1].extend(w.text for w in line.words)
+        else:
+            flush()
+            area, economy = None, False
+    flush()
+    return cat
+
+
+def _looks_like_heading(line: Line) -> bool:
+    return bool(re.match(r"^\d+(\.\d+)*$", line.words[0].text))

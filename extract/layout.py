@@ -1,0 +1,135 @@
+"""Positioned words → lines → running header/footer removal.
+
+A ``Line`` is the words that share a baseline on one page, left to right. Lines
+keep their words so later stages can read columns from word positions.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from malrapport.normalize.labels import fold
+from malrapport.schemas.words import PageWords, Word
+
+# Words whose vertical centres differ by less than this fraction of their height
+# stand on one line.
+LINE_TOLERANCE = 0.45
+# Header/footer bands: this fraction of the page height at the top and bottom.
+RUNNING_BAND = 0.11
+# A band line repeating on this share of pages (and on two at least) is running.
+RUNNING_SHARE = 0.4
+RUNNING_SIMILARITY = 85
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    words: tuple[Word, ...]
+    page: int
+    page_height: float = 842.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def ymid(self) -> float:
+        return statistics.median(w.ymid for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
+        return bool(letters) and all(w.bold for w in letters)
+
+    @property
+    def confidence(self) -> float:
+        return min(w.conf for w in self.words)
+
+
+def words_to_lines(page: PageWords) -> list[Line]:
+    """Group a page's words into lines, top to bottom, each left to right."""
+    words = sorted(page.words, key=lambda w: (w.ymid, w.x0))
+    rows: list[list[Word]] = []
+    for word in words:
+        if rows:
+            row = rows[-1]
+            ref = statistics.median(w.ymid for w in row)
+            height = min(word.height, statistics.median(w.height for w in row))
+            if abs(word.ymid - ref) <= LINE_TOLERANCE * max(height, 1.0):
+                row.append(word)
+                continue
+        rows.append([word])
+    return [Line(tuple(sorted(r, key=lambda w: w.x0)), page.number, page.height) for r in rows]
+
+
+def _running_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", fold(line.text))
+
+
+def _in_band(line: Line) -> bool:
+    band = RUNNING_BAND * line.page_height
+    return line.bottom <= band or line.top >= line.page_height - band
+
+
+def _is_page_number(line: Line) -> bool:
+    return re.fullmatch(r"(sida\s*)?#(\s*(\(|av|/)\s*#\)?)?", _running_key(line)) is not None
+
+
+def strip_running_lines(pages: list[list[Line]]) -> tuple[list[list[Line]], list[Line]]:
+    """Drop the page headers and footers: band lines that repeat on most pages.
+
+    Returns the pages without them, and the running lines of the first page that
+    has any (the report's title and body often stand there).
+    """
+    keys: list[str] = []  # representative key per cluster
+    pages_of: list[set[int]] = []
+    for index, lines in enumerate(pages):
+        for line in lines:
+            if not _in_band(line):
+                continue
+            key = _running_key(line)
+            for k, rep in enumerate(keys):
+                if fuzz.ratio(key, rep) >= RUNNING_SIMILARITY:
+                    pages_of[k].add(index)
+                    break
+            else:
+                keys.append(key)
+                pages_of.append({index})
+    needed = max(2, RUNNING_SHARE * len(pages))
+    running = {keys[k] for k in range(len(keys)) if len(pages_of[k]) >= needed}
+
+    def is_running(line: Line) -> bool:
+        if not _in_band(line):
+            return False
+        if _is_page_number(line):
+            return True
+        key = _running_key(line)
+        return any(fuzz.ratio(key, rep) >= RUNNING_SIMILARITY for rep in running)
+
+    kept, dropped = [], []
+    for lines in pages:
+        kept.append([l for l in lines if not is_running(l)])
+        dropped.extend(l for l in lines if is_running(l))
+    return kept, dropped

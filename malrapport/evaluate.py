@@ -1,0 +1,189 @@
+"""Score an output folder against gold annotations (CONTRACT.md).
+
+Goals are matched by number (else by title), activities within a matched goal
+by title, measures by name. Every gold field is one item of a micro-averaged
+F1: a field is correct when the matched prediction has the same value (text
+compared with white space folded); fields of unmatched gold items are misses,
+fields of unmatched predictions are false alarms.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from malrapport.normalize.labels import fold
+from malrapport.schemas.tables import read_table
+
+REPORT_FIELDS = ("municipality", "body", "title", "kind", "year", "period")
+GOAL_FIELDS = ("number", "level", "parent", "area", "title", "assessment", "comment")
+ACTIVITY_FIELDS = ("title", "description", "status", "start_date", "end_date", "comment")
+MEASURE_FIELDS = ("name", "target", "outcome", "unit")
+TITLE_MATCH = 80
+
+
+@dataclass
+class Counts:
+    gold: int = 0
+    pred: int = 0
+    matched: int = 0
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.matched / self.pred if self.pred else (1.0 if not self.gold else 0.0)
+        r = self.matched / self.gold if self.gold else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+@dataclass
+class Scores:
+    tables: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    fields: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    gold_fields: int = 0
+    pred_fields: int = 0
+    correct_fields: int = 0
+    missing_reports: list[str] = field(default_factory=list)
+
+    @property
+    def field_f1(self) -> float:
+        p = self.correct_fields / self.pred_fields if self.pred_fields else 0.0
+        r = self.correct_fields / self.gold_fields if self.gold_fields else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _norm(value):
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    text = unicodedata.normalize("NFC", " ".join(str(value).split()))
+    return text or None
+
+
+class _Scorer:
+    def __init__(self) -> None:
+        self.s = Scores()
+
+    def fields(self, table: str, names, gold: dict | None, pred: dict | None) -> None:
+        for name in names:
+            key = f"{table}.{name}"
+            if gold is not None:
+                self.s.gold_fields += 1
+            if pred is not None:
+                self.s.pred_fields += 1
+            if gold is not None and pred is not None:
+                ok = _norm(gold.get(name)) == _norm(pred.get(name))
+                self.s.correct_fields += ok
+                self.s.fields[key][0] += ok
+                self.s.fields[key][1] += 1
+
+    def items(self, table: str, names, gold: list[dict], pred: list[dict], pairs) -> None:
+        counts = self.s.tables[table]
+        counts.gold += len(gold)
+        counts.pred += len(pred)
+        counts.matched += len(pairs)
+        used_g = {g for g, _ in pairs}
+        used_p = {p for _, p in pairs}
+        for g, p in pairs:
+            self.fields(table, names, gold[g], pred[p])
+        for g in set(range(len(gold))) - used_g:
+            self.fields(table, names, gold[g], None)
+        for p in set(range(len(pred))) - used_p:
+            self.fields(table, names, None, pred[p])
+
+
+def _match_by_title(gold: list[dict], pred: list[dict], key: str = "title") -> list[tuple[int, int]]:
+    scored = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            score = fuzz.ratio(fold(g.get(key) or ""), fold(p.get(key) or ""))
+            if score >= TITLE_MATCH:
+                scored.append((-score, gi, pi))
+    pairs, used_g, used_p = [], set(), set()
+    for _, gi, pi in sorted(scored):
+        if gi not in used_g and pi not in used_p:
+            pairs.append((gi, pi))
+            used_g.add(gi)
+            used_p.add(pi)
+    return pairs
+
+
+def _match_goals(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
+    by_number = {p.get("number"): i for i, p in enumerate(pred) if p.get("number")}
+    pairs = [(gi, by_number[g["number"]]) for gi, g in enumerate(gold)
+             if g.get("number") and g["number"] in by_number]
+    used_g, used_p = {g for g, _ in pairs}, {p for _, p in pairs}
+    rest_g = [i for i in range(len(gold)) if i not in used_g]
+    rest_p = [i for i in range(len(pred)) if i not in used_p]
+    extra = _match_by_title([gold[i] for i in rest_g], [pred[i] for i in rest_p])
+    return pairs + [(rest_g[g], rest_p[p]) for g, p in extra]
+
+
+def _records(table) -> list[dict]:
+    return table.to_pylist()
+
+
+def evaluate(outdir: Path, gold_dir: Path) -> Scores:
+    reports = _records(read_table(outdir, "reports"))
+    goals = _records(read_table(outdir, "goals"))
+    activities = _records(read_table(outdir, "activities"))
+    measures = _records(read_table(outdir, "measures"))
+    scorer = _Scorer()
+    by_stem = {Path(r["source_file"]).stem: r for r in reports}
+    for gold_file in sorted(Path(gold_dir).glob("*.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        report = by_stem.get(gold_file.stem)
+        if report is None:
+            scorer.s.missing_reports.append(gold_file.stem)
+        _score_report(scorer, gold, report, goals, activities, measures)
+    return scorer.s
+
+
+def _score_report(scorer: _Scorer, gold: dict, report: dict | None, goals, activities, measures):
+    rid = report["report_id"] if report else None
+    scorer.items("reports", REPORT_FIELDS, [gold["report"]], [report] if report else [],
+                 [(0, 0)] if report else [])
+    pred_goals = [dict(g, parent=g["parent_number"]) for g in goals if g["report_id"] == rid]
+    gold_goals = gold.get("goals", [])
+    pairs = _match_goals(gold_goals, pred_goals)
+    scorer.items("goals", GOAL_FIELDS, gold_goals, pred_goals, pairs)
+    matched = dict(pairs)
+    for gi, g in enumerate(gold_goals):
+        pg = pred_goals[matched[gi]] if gi in matched else None
+        for table, names, items, key in (("activities", ACTIVITY_FIELDS, activities, "title"),
+                                         ("measures", MEASURE_FIELDS, measures, "name")):
+            gold_items = g.get(table, [])
+            pred_items = [] if pg is None else [
+                a for a in items if a["report_id"] == rid and a["goal_number"] == pg["number"]]
+            scorer.items(table, names, gold_items, pred_items,
+                         _match_by_title(gold_items, pred_items, key))
+    unmatched = set(range(len(pred_goals))) - set(matched.values())
+    for pi in unmatched:  # activities under goals that match no gold goal are false alarms
+        pg = pred_goals[pi]
+        for table, names, items in (("activities", ACTIVITY_FIELDS, activities),
+                                    ("measures", MEASURE_FIELDS, measures)):
+            extra = [a for a in items if a["report_id"] == rid and a["goal_number"] == pg["number"]]
+            scorer.items(table, names, [], extra, [])
+
+
+def format_scores(s: Scores) -> str:
+    out = []
+    for table in ("reports", "goals", "activities", "measures"):
+        c = s.tables[table]
+        p, r, f = c.prf()
+        out.append(f"{table:<11} P={p:.4f} R={r:.4f} F1={f:.4f}  (gold {c.gold}, found {c.pred}, "
+                   f"matched {c.matched})")
+    if s.missing_reports:
+        out.append("missing reports: " + ", ".join(s.missing_reports))
+    out.append("field accuracy over matched items:")
+    for key in sorted(s.fields):
+        ok, n = s.fields[key]
+        out.append(f"  {key:<24} {ok / n:.4f}  ({ok}/{n})")
+    out.append(f"field_f1={s.field_f1:.4f}")
+    return "\n".join(out)
