@@ -42,7 +42,7 @@ def scan_file(path: Path, source_file: str, options: ExtractOptions) -> FileScan
         scan.report_id = file_id(data)
         pdf = open_pdf(path, data, options.password)
         try:
-            for words, facts in text_pages(pdf):
+            for words, facts in text_pages(pdf, options):
                 ocr, _reason = needs_ocr(words, facts, options)
                 scan.pages.append(None if ocr else words)
                 if ocr:

@@ -133,3 +133,18 @@ def strip_running_lines(pages: list[list[Line]]) -> tuple[list[list[Line]], list
         kept.append([l for l in lines if not is_running(l)])
         dropped.extend(l for l in lines if is_running(l))
     return kept, dropped
+
+
+# Words further apart than this many font sizes on one line belong to separate
+# segments (a header with the title left and the municipality right).
+SEGMENT_GAP = 3.0
+
+
+def split_at_gaps(line: Line) -> list[Line]:
+    """The line's segments: runs of words separated by wide gaps."""
+    segments: list[list[Word]] = [[line.words[0]]]
+    for prev, word in zip(line.words, line.words[1:]):
+        if word.x0 - prev.x1 > SEGMENT_GAP * max(prev.size, 1.0):
+            segments.append([])
+        segments[-1].append(word)
+    return [Line(tuple(s), line.page, line.page_height) for s in segments]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from malrapport.extract.layout import Line
+from malrapport.extract.layout import Line, split_at_gaps
 from malrapport.normalize.labels import fold
 
 YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
@@ -27,11 +27,11 @@ class ReportMeta:
 
 def read_metadata(first_pages: list[Line], running: list[Line]) -> ReportMeta:
     """``first_pages``: all lines of the first two pages, running header/footer included."""
-    lines = first_pages + running
+    lines = [seg for line in first_pages + running for seg in split_at_gaps(line)]
     title, kind = _title(lines)
     year = _year(title, lines)
     period = _period(title) if kind == "tertial" else None
-    return ReportMeta(title, kind, year, period, _municipality(first_pages), _body(lines))
+    return ReportMeta(title, kind, year, period, _municipality(lines), _body(lines))
 
 
 def _title(lines: list[Line]) -> tuple[str | None, str | None]:

@@ -31,16 +31,18 @@ def open_pdf(path: Path, data: bytes, password: str | None) -> pdfium.PdfDocumen
         raise InputFileError("damaged", f"the PDF cannot be read: {e}") from e
 
 
-def text_pages(pdf: pdfium.PdfDocument) -> list[tuple[PageWords, object]]:
-    """Text-layer words and cheap page facts (for triage) of every page."""
-    from malrapport.extract import triage
-
+def text_pages(pdf: pdfium.PdfDocument, options: ExtractOptions) -> list[tuple[PageWords, object]]:
+    """Text-layer words of every page, with cheap page facts for triage in ``auto`` mode."""
     out = []
     for index in range(len(pdf)):
         page = pdf[index]
         textpage = page.get_textpage()
         words = page_to_words(page, index + 1, textpage)
-        facts = triage.page_facts(page, textpage)
+        facts = None
+        if options.ocr == "auto":
+            from malrapport.extract import triage
+
+            facts = triage.page_facts(page, textpage)
         out.append((words, facts))
         textpage.close()
         page.close()
@@ -48,12 +50,12 @@ def text_pages(pdf: pdfium.PdfDocument) -> list[tuple[PageWords, object]]:
 
 
 def needs_ocr(words: PageWords, facts, options: ExtractOptions) -> tuple[bool, str]:
-    from malrapport.extract import triage
-
     if options.ocr == "never":
         return False, "ocr disabled"
     if options.ocr == "always":
         return True, "ocr forced"
+    from malrapport.extract import triage
+
     decision = triage.decide(words, facts)
     return decision.ocr, decision.reason
 
@@ -65,7 +67,7 @@ def pdf_to_pages(path: Path, data: bytes, options: ExtractOptions) -> list[PageW
     pdf = open_pdf(path, data, options.password)
     try:
         pages = []
-        for words, facts in text_pages(pdf):
+        for words, facts in text_pages(pdf, options):
             ocr, reason = needs_ocr(words, facts, options)
             pages.append(ocr_page(path, words.number - 1, options) if ocr else words)
         return pages

@@ -24,7 +24,7 @@ DATE_COLUMNS = ("start", "end")
 # Column boundaries sit this many font sizes left of the next header word, so that
 # an icon or a little indent before a cell's text still falls inside the column.
 BOUNDARY_PAD = 1.2
-ROW_SIZE_TOLERANCE = 0.1
+ROW_SIZE_TOLERANCE = 0.05
 STATUS_SIMILARITY = 80
 # A wrapped status shows only its first words on the row's first line.
 _STATUS_PREFIXES = sorted({" ".join(fold(s).split()[:n]) for s in STATUSES
