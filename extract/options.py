@@ -24,6 +24,9 @@ class ExtractOptions:
     timeout: float = DEFAULT_TIMEOUT
     vocab_files: tuple[Path, ...] = field(default=())
     force: bool = False
+    quiet: bool = False
+    executor: Literal["local", "dask"] = "local"
+    scheduler: str | None = None  # dask scheduler address, tcp://HOST:PORT
 
     def __post_init__(self) -> None:
         if self.ocr not in ("auto", "always", "never"):
@@ -32,3 +35,9 @@ class ExtractOptions:
             raise ValueError(f"dpi must be between 50 and 1200, not {self.dpi}")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
+        if self.timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if self.max_pixels < 1_000_000:
+            raise ValueError("max-pixels must be at least 1000000")
+        if self.executor not in ("local", "dask"):
+            raise ValueError(f"executor must be local or dask, not {self.executor!r}")

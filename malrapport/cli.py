@@ -27,7 +27,14 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--password", help="password for encrypted PDFs")
     ex.add_argument("--vocab", type=Path, action="append", default=[],
                     help="extra vocabulary file (goal titles, terms), repeatable")
-    ex.add_argument("--quiet", action="store_true")
+    ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    ex.add_argument("--force", action="store_true",
+                    help="re-extract files already in OUTDIR with this extractor version")
+    ex.add_argument("--timeout", type=float, default=1800.0, help="seconds per file (default 1800)")
+    ex.add_argument("--max-pixels", type=int, default=200_000_000,
+                    help="refuse page images larger than this many pixels")
+    ex.add_argument("--executor", choices=["local", "dask"], default="local")
+    ex.add_argument("--scheduler", help="dask scheduler address, tcp://HOST:PORT")
 
     ev = sub.add_parser("evaluate", help="score an output folder against gold annotations")
     ev.add_argument("outdir", type=Path)
@@ -56,8 +63,11 @@ def _extract(args) -> int:
     from malrapport.extract.pipeline import run
 
     try:
-        options = ExtractOptions(ocr=args.ocr, dpi=args.dpi, lang=args.lang, workers=args.workers,
-                                 password=args.password, vocab_files=tuple(args.vocab))
+        options = ExtractOptions(
+            ocr=args.ocr, dpi=args.dpi, lang=args.lang, workers=args.workers,
+            password=args.password, vocab_files=tuple(args.vocab), force=args.force,
+            quiet=args.quiet, timeout=args.timeout, max_pixels=args.max_pixels,
+            executor=args.executor, scheduler=args.scheduler)
     except ValueError as e:
         print(f"malrapport: {e}", file=sys.stderr)
         return ExitCode.USAGE
