@@ -11,8 +11,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from malrapport.extract.discover import discover
 from malrapport.extract.jobs import FileScan, finish_report, ocr_job, scan_file
 from malrapport.extract.options import ExtractOptions
+from malrapport.normalize.keys import KeyAssigner
 from malrapport.schemas.output import write_error, write_report
 
 EXTRACTOR_VERSION = "0.1.0"
@@ -35,28 +37,12 @@ class RunSummary:
                 f"in {self.seconds:.1f} s")
 
 
-def discover(paths: list[Path]) -> list[tuple[Path, str]]:
-    """PDF files under the given paths: (path, source_file as the contract names it)."""
-    found: list[tuple[Path, str]] = []
-    for given in paths:
-        if given.is_dir():
-            seen: set[Path] = set()
-            for path in sorted(given.rglob("*")):
-                if path.suffix.lower() == ".pdf" and path.is_file():
-                    real = path.resolve()
-                    if real not in seen:
-                        seen.add(real)
-                        found.append((path, path.relative_to(given).as_posix()))
-        else:
-            found.append((given, str(given)))
-    return found
-
-
 class _Run:
     def __init__(self, outdir: Path, options: ExtractOptions, on_event=None):
         self.outdir, self.options = outdir, options
         self.summary = RunSummary()
         self.on_event = on_event or (lambda *a: None)
+        self.keys = KeyAssigner.open(outdir)
 
     def scanned(self, scan: FileScan) -> None:
         if scan.error:
@@ -65,6 +51,7 @@ class _Run:
             self.finished(scan)
 
     def finished(self, scan: FileScan) -> None:
+        scan.report = self.keys.assign(scan.report)
         write_report(self.outdir, scan.report, EXTRACTOR_VERSION)
         self.summary.done += 1
         self.summary.pages += scan.report.pages
@@ -95,6 +82,7 @@ def run(paths: list[Path], outdir: Path, options: ExtractOptions, on_event=None)
         _run_inline(files, state)
     else:
         _run_pool(files, state)
+    state.keys.save()
     state.summary.seconds = time.perf_counter() - start
     return state.summary
 
