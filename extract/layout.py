@@ -97,17 +97,20 @@ def _is_page_number(line: Line) -> bool:
     return re.fullmatch(r"(sida\s*)?#(\s*(\(|av|/)\s*#\)?)?", _running_key(line)) is not None
 
 
-def strip_running_lines(pages: list[list[Line]]) -> tuple[list[list[Line]], list[Line]]:
+def strip_running_lines(pages: list[list[Line]], keep=lambda line: False
+                        ) -> tuple[list[list[Line]], list[Line]]:
     """Drop the page headers and footers: band lines that repeat on most pages.
 
-    Returns the pages without them, and the running lines of the first page that
-    has any (the report's title and body often stand there).
+    ``keep`` spares lines that repeat by design (a table header row repeated at
+    the top of every page a table runs over). Returns the pages without the
+    running lines, and the running lines themselves (the report's title and
+    body often stand there).
     """
     keys: list[str] = []  # representative key per cluster
     pages_of: list[set[int]] = []
     for index, lines in enumerate(pages):
         for line in lines:
-            if not _in_band(line):
+            if not _in_band(line) or keep(line):
                 continue
             key = _running_key(line)
             for k, rep in enumerate(keys):
@@ -121,7 +124,7 @@ def strip_running_lines(pages: list[list[Line]]) -> tuple[list[list[Line]], list
     running = {keys[k] for k in range(len(keys)) if len(pages_of[k]) >= needed}
 
     def is_running(line: Line) -> bool:
-        if not _in_band(line):
+        if not _in_band(line) or keep(line):
             return False
         if _is_page_number(line):
             return True

@@ -25,6 +25,9 @@ DATE_COLUMNS = ("start", "end")
 # an icon or a little indent before a cell's text still falls inside the column.
 BOUNDARY_PAD = 1.2
 ROW_SIZE_TOLERANCE = 0.05
+# Neighbouring cells stand at least this many font sizes apart; closer words
+# are one run of text that merely crosses a column boundary.
+CELL_GAP = 0.8
 STATUS_SIMILARITY = 80
 # A wrapped status shows only its first words on the row's first line.
 _STATUS_PREFIXES = sorted({" ".join(fold(s).split()[:n]) for s in STATUSES
@@ -69,18 +72,24 @@ def split_line(line: Line, header: TableHeader) -> dict[str, list[Word]] | None:
     spans = _boundaries(header, line.size)
     dates = [c for c in header.columns if c.name in DATE_COLUMNS]
     cells: dict[str, list[Word]] = {}
+    placed: list[tuple[Word, str]] = []
     for word in line.words:
         if dates and parse_date(word.text):
             col = min(dates, key=lambda c: abs((c.x0 + c.x1) / 2 - word.xmid))
             if abs((col.x0 + col.x1) / 2 - word.xmid) < 3 * (col.x1 - col.x0) + 20:
                 cells.setdefault(col.name, []).append(word)
+                placed.append((word, col.name))
                 continue
         for col, left, right in spans:
             if left <= word.x0 < right:
                 if word.x1 > right + BOUNDARY_PAD * line.size or col.name in DATE_COLUMNS:
                     return None  # straddles into the next column, or words among dates: running text
                 cells.setdefault(col.name, []).append(word)
+                placed.append((word, col.name))
                 break
+    for (prev, a), (word, b) in zip(placed, placed[1:]):
+        if a != b and word.x0 - prev.x1 < CELL_GAP * line.size:
+            return None  # no gutter between the two columns: one run of text
     return cells
 
 
