@@ -193,8 +193,15 @@ class Flow:
         font = font or self.s.font
         size = size or self.s.size
         for part in text.split("\n"):
-            for ln in wrap(part, font, size, self.width - indent):
-                self.line(ln, font, size, self.left + indent)
+            hang = 0.0
+            if part.startswith("• "):  # a bullet line: the text hangs after it
+                hang = stringWidth("• ", font, size) + size * 0.6
+                part = part[2:]
+            for i, ln in enumerate(wrap(part, font, size, self.width - indent - hang)):
+                self.ensure(self.lead(size))
+                if hang and i == 0:
+                    self.text_at(self.left + indent, self.y, "•", font, size)
+                self.line(ln, font, size, self.left + indent + hang)
             self.skip(after)
 
     def heading(self, number: str | None, title: str, size: float,
