@@ -1,7 +1,16 @@
-"""Status and assessment vocabulary (FORMAT.md) and their keys."""
+"""Status and assessment vocabulary (FORMAT.md) and their keys.
+
+``status_key`` and ``assessment_key`` take the label as extracted, OCR noise
+and all (``@ Pagaende enligt plan``, ``®) pagéende enligt``, ``Véntelage``),
+and return the key of the closest label when it is close enough (rapidfuzz
+ratio on the folded text), else None.
+"""
 from __future__ import annotations
 
+import re
 import unicodedata
+
+from rapidfuzz import fuzz
 
 STATUSES: dict[str, str] = {
     "Ej påbörjad": "ej_paborjad",
@@ -20,6 +29,14 @@ ASSESSMENTS: dict[str, str] = {
     "Saknas": "saknas",
 }
 
+LABEL_THRESHOLD = 80.0   # rapidfuzz ratio (0-100) a label must reach
+LABEL_MARGIN = 6.0       # ... and beat the runner-up by (else ambiguous: None)
+PREFIX_PENALTY = 4.0     # a wrapped label cut after its first words ("Pågående enligt")
+
+_GLYPHS = str.maketrans({"&": "a", "6": "o", "¢": "o", "@": " ", "®": " ", "©": " ", "|": " "})
+_NOT_WORD = re.compile(r"[^a-z ]+")
+_ASSESSMENT_LABEL = "bedomning"
+
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and collapse white space: the comparison form."""
@@ -28,18 +45,51 @@ def fold(text: str) -> str:
     return " ".join(bare.split())
 
 
+def _clean(raw: str) -> str:
+    """Fold, map OCR glyphs, drop icons, digits and punctuation (dates, ``®)``)."""
+    text = fold(raw.translate(_GLYPHS))
+    text = _NOT_WORD.sub(" ", text)
+    return " ".join(w for w in text.split() if len(w) > 1 or w in ("i",))
+
+
 _STATUS_BY_FOLD = {fold(label): key for label, key in STATUSES.items()}
 _ASSESSMENT_BY_FOLD = {fold(label): key for label, key in ASSESSMENTS.items()}
 
 
+def _best(query: str, choices: dict[str, str]) -> str | None:
+    if not query:
+        return None
+    if query in choices:
+        return choices[query]
+    n_words = len(query.split())
+    scored: list[tuple[float, str]] = []
+    for label, key in choices.items():
+        score = fuzz.ratio(query, label)
+        words = label.split()
+        if n_words < len(words):  # a label cut short where the cell wrapped
+            score = max(score, fuzz.ratio(query, " ".join(words[:n_words])) - PREFIX_PENALTY)
+        scored.append((score, key))
+    scored.sort(reverse=True)
+    best_score, best_key = scored[0]
+    runner_up = next((s for s, k in scored[1:] if k != best_key), 0.0)
+    if best_score < LABEL_THRESHOLD or best_score - runner_up < LABEL_MARGIN:
+        return None
+    return best_key
+
+
 def status_key(raw: str | None) -> str | None:
-    """Exact (diacritic- and case-insensitive) status label to its key, else None."""
+    """The status key for a status label as extracted, or None if none is close."""
     if not raw:
         return None
-    return _STATUS_BY_FOLD.get(fold(raw))
+    return _best(_clean(raw), _STATUS_BY_FOLD)
 
 
 def assessment_key(raw: str | None) -> str | None:
+    """The assessment key for the text after ``Bedömning``, or None."""
     if not raw:
         return None
-    return _ASSESSMENT_BY_FOLD.get(fold(raw))
+    query = _clean(raw)
+    words = query.split()
+    if words and fuzz.ratio(words[0], _ASSESSMENT_LABEL) >= 75:
+        query = " ".join(words[1:])  # the label itself came along ("Beddmning Delvis uppfyllt")
+    return _best(query, _ASSESSMENT_BY_FOLD)

@@ -1,0 +1,98 @@
+"""Normalise report records: repaired text, status and assessment keys.
+
+``normalize_report`` returns a new :class:`ReportRecord`; every ``*_raw``
+field keeps what was extracted, every text field is NFC.  Whether the
+report lost its diacritics is decided once, from all of its text, so a
+short title is judged by the company it keeps.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+
+from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord, ReportRecord
+
+from .labels import assessment_key, status_key
+from .repair import Repairer, get_repairer
+from .vocabulary import Vocabulary
+
+_LEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
+
+
+def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None) -> ReportRecord:
+    """The report with titles, statuses, assessments and free text repaired."""
+    repairer = get_repairer(vocab)
+    degraded = repairer.is_degraded("\n".join(report_texts(report)))
+    fix = _Fixer(repairer, degraded)
+    goals = tuple(_normalize_goal(g, fix) for g in report.goals)
+    return dataclasses.replace(
+        report,
+        municipality=fix.text(report.municipality),
+        body=fix.text(report.body),
+        title=fix.text(report.title),
+        goals=goals,
+    )
+
+
+def report_texts(report: ReportRecord):
+    """Every extracted text of a report (raw fields where there are two)."""
+    for value in (report.municipality, report.body, report.title):
+        if value:
+            yield value
+    for g in report.goals:
+        yield from (v for v in (g.title_raw, g.comment) if v)
+        for a in g.activities:
+            yield from (v for v in (a.title_raw, a.description, a.comment) if v)
+        yield from (m.name for m in g.measures if m.name)
+
+
+class _Fixer:
+    def __init__(self, repairer: Repairer, degraded: bool):
+        self.repairer = repairer
+        self.degraded = degraded
+
+    def text(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        fixed = self.repairer.repair_text(_nfc(value), self.degraded)
+        return fixed if fixed.strip() else None
+
+    def title(self, value: str | None, number: str | None = None) -> str | None:
+        if value is None:
+            return None
+        value = _nfc(value)
+        if number and value.lstrip().startswith(number):
+            value = _LEADING_NUMBER.sub("", value, count=1)
+        fixed = self.repairer.repair_title(value, self.degraded)
+        return fixed if fixed.strip() else None
+
+
+def _normalize_goal(goal: GoalRecord, fix: _Fixer) -> GoalRecord:
+    return dataclasses.replace(
+        goal,
+        title=fix.title(goal.title_raw, goal.number) or goal.title,
+        assessment=assessment_key(goal.assessment_raw) if goal.assessment_raw else goal.assessment,
+        comment=fix.text(goal.comment),
+        area=fix.text(goal.area),
+        activities=tuple(_normalize_activity(a, fix) for a in goal.activities),
+        measures=tuple(_normalize_measure(m, fix) for m in goal.measures),
+    )
+
+
+def _normalize_activity(activity: ActivityRecord, fix: _Fixer) -> ActivityRecord:
+    return dataclasses.replace(
+        activity,
+        title=fix.title(activity.title_raw) or activity.title,
+        status=status_key(activity.status_raw) if activity.status_raw else activity.status,
+        description=fix.text(activity.description),
+        comment=fix.text(activity.comment),
+    )
+
+
+def _normalize_measure(measure: MeasureRecord, fix: _Fixer) -> MeasureRecord:
+    return dataclasses.replace(measure, name=fix.text(measure.name) or measure.name)
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)

@@ -1,0 +1,216 @@
+"""Token repair: restore å, ä and ö in one word, from OCR confusions.
+
+A word that lost its diacritics has the *fold* of the right word
+(``malen`` for ``målen``).  OCR glyph confusions are mapped into that fold
+space first (``&`` and ``6`` stand for an accented letter, ``é`` for ö, å or
+ä, rarer ones like ``d`` for ä cost more), then the lexicon names the
+dictionary forms with each fold, and the language model picks one.
+
+Two modes:
+
+* ``degraded`` (the text as a whole lost its diacritics): every word may be
+  respelled, including valid ASCII words that are much likelier with
+  diacritics (``for`` -> ``för``, ``ar`` -> ``är``).
+* otherwise (a clean text): only words that carry an OCR glyph (``&``,
+  ``6``, ``¢``, ``é``) and are not words as they stand are touched, so a
+  correct text comes out unchanged.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from .hunspell import BEGIN, WORD
+from .language import LanguageModel
+from .lexicon import Lexicon, fold
+
+PRIMARY_COST = 0.05    # per restored letter: fewer changes win a tie
+SECONDARY_COST = 1.5   # a rarer confusion (d -> ä, i -> å, ...)
+KEEP_BONUS = 0.5       # a valid word stays unless another spelling is clearly likelier
+MAX_VARIANTS = 48
+
+# multi-character glyphs first: (noisy text, fold letters, accent required, cost)
+_PATTERNS: tuple[tuple[str, str, bool, float], ...] = (
+    ("¢6", "o", True, 0.0), ("¢o", "o", True, 0.0),
+    ("éa", "a", True, 0.0), ("èa", "a", True, 0.0),
+    ("éo", "o", True, 0.0), ("oé", "o", True, 0.0), ("èo", "o", True, 0.0),
+    ("ao", "o", True, SECONDARY_COST), ("da", "a", True, SECONDARY_COST),
+)
+_GLYPHS: dict[str, tuple[tuple[str, bool, float], ...]] = {
+    "&": (("a", True, 0.0),),
+    "6": (("o", True, 0.0),),
+    "¢": (("o", True, 0.0),),
+    "é": (("o", True, 0.0), ("a", True, 0.0), ("e", False, 0.2)),
+    "è": (("o", True, 0.0), ("a", True, 0.0), ("e", False, 0.2)),
+    "ê": (("o", True, 0.0), ("a", True, 0.0), ("e", False, 0.2)),
+}
+_SECONDARY: dict[str, tuple[str, ...]] = {"d": ("a", "o"), "i": ("a",), "l": ("o",), "a": ("o",)}
+NOISE_CHARS = frozenset("&6¢éèê")
+_ACCENTED = frozenset("åäöÅÄÖ")
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    key: str                       # fold-space spelling
+    required: tuple[int, ...]      # positions in key that must carry an accent
+    cost: float
+    secondary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    form: str          # lexicon spelling (lower case unless a proper noun)
+    cost: float
+    compound: bool
+    identity: bool = False
+
+
+def has_noise(token: str) -> bool:
+    """Does the word carry an OCR glyph standing for å, ä or ö?"""
+    if "&" in token or "¢" in token or any(c in "éèê" for c in token):
+        return True
+    if "6" in token:
+        letters = sum(c.isalpha() for c in token)
+        return letters >= 1 and all(c.isalpha() or c == "6" for c in token)
+    return False
+
+
+def fold_variants(token: str, allow_secondary: bool) -> list[Variant]:
+    """The fold-space spellings an OCR token may stand for, cheapest first."""
+    low = token.lower()
+    if low.startswith("i6"):  # "I6pande": capital I read for l
+        low = "l" + low[1:]
+    out: list[Variant] = []
+
+    def walk(i: int, key: str, req: tuple[int, ...], cost: float, sec: bool) -> None:
+        if len(out) >= MAX_VARIANTS:
+            return
+        if i == len(low):
+            out.append(Variant(key, req, cost, sec))
+            return
+        for text, letters, must, c in _PATTERNS:
+            if low.startswith(text, i) and (c == 0.0 or (allow_secondary and not sec)):
+                walk(i + len(text), key + letters, req + ((len(key),) if must else ()), cost + c, sec or c > 0)
+        ch = low[i]
+        if ch in _GLYPHS:
+            for letters, must, c in _GLYPHS[ch]:
+                walk(i + 1, key + letters, req + ((len(key),) if must else ()), cost + c, sec)
+            return
+        walk(i + 1, key + fold(ch), req, cost, sec)
+        if allow_secondary and not sec and ch in _SECONDARY and (i > 0 or ch == "d"):
+            for letters in _SECONDARY[ch]:
+                walk(i + 1, key + letters, req + (len(key),), cost + SECONDARY_COST, True)
+        if allow_secondary and not sec and i == 0 and token[:1] == "G":  # "Gppnare"
+            walk(i + 1, key + "o", req + (0,), cost + SECONDARY_COST, True)
+
+    walk(0, "", (), 0.0, False)
+    out.sort(key=lambda v: v.cost)
+    return out
+
+
+class TokenRepairer:
+    """Chooses the spelling of one word; candidates are cached per token."""
+
+    def __init__(self, lexicon: Lexicon, model: LanguageModel, vocab_words=frozenset()):
+        self.lexicon = lexicon
+        self.model = model
+        self.vocab_folds: dict[str, set[str]] = {}
+        for w in vocab_words:
+            self.vocab_folds.setdefault(fold(w), set()).add(w)
+        self.vocab_words = frozenset(vocab_words)
+        self.candidates = functools.lru_cache(maxsize=100_000)(self._candidates)
+
+    # -- validity
+    def is_valid(self, token: str) -> bool:
+        return token in self.vocab_words or self.lexicon.is_word(token)
+
+    def skip(self, token: str) -> bool:
+        """Numbers, abbreviations and words without a letter are left alone."""
+        letters = sum(c.isalpha() for c in token)
+        if letters == 0:
+            return True
+        if any(c.isdigit() for c in token) and not has_noise(token):
+            return True
+        if token.isupper() and len(token) <= 5 and not self.vocab_folds.get(fold(token)):
+            return True  # NPF, SKR, IFO, SPSM, MIUN ...
+        return False
+
+    # -- candidates
+    def _candidates(self, token: str, before_hyphen: bool, degraded: bool) -> tuple[Candidate, ...]:
+        identity = self.is_valid(token)
+        if not degraded and (identity or not has_noise(token)):
+            return ()
+        direct_only = identity and self.lexicon.is_form(token)
+        found: dict[str, Candidate] = {}
+        for allow_secondary in (False, True):
+            if allow_secondary and (identity or found):
+                break
+            for v in fold_variants(token, allow_secondary):
+                # a rare confusion must land on a dictionary word, not a compound
+                for form, compound in self._forms(v.key, before_hyphen, direct_only or v.secondary):
+                    if not _accents_fit(form, v.key, v.required) or not _case_fits(token, form):
+                        continue
+                    changes = sum(a != b for a, b in zip(form.lower(), fold(token)))
+                    cost = v.cost + PRIMARY_COST * changes + (0.3 if compound else 0.0)
+                    old = found.get(form)
+                    if old is None or cost < old.cost:
+                        found[form] = Candidate(form, cost, compound)
+        if identity:
+            found[token] = Candidate(token, 0.0, not self.lexicon.is_form(token), identity=True)
+        return tuple(found.values())
+
+    def _forms(self, key: str, before_hyphen: bool, direct_only: bool):
+        """Forms spelled ``key`` in fold space; compounds only when no single form is."""
+        role = WORD | BEGIN if before_hyphen else WORD
+        forms = [f for f in self.lexicon.by_fold(key) if self.lexicon.roles(f) & role]
+        forms += [w for w in self.vocab_folds.get(key, ()) if w not in forms]
+        if forms or direct_only:
+            return [(f, False) for f in forms]
+        return [("".join(parts), True) for parts in self.lexicon.compounds_by_fold(key)]
+
+    # -- choice
+    def repair(self, token: str, prev: str, next_fold: str, *,
+               degraded: bool, before_hyphen: bool = False) -> str:
+        """The best spelling of ``token`` in its context (``token`` if none is better)."""
+        if self.skip(token):
+            return token
+        cands = self.candidates(token, before_hyphen, degraded)
+        if not cands:
+            return token
+        best, best_score = None, float("-inf")
+        for c in cands:
+            score = (self.model.unigram(c.form, c.compound)
+                     + self.model.context(c.form, prev, next_fold) - c.cost)
+            if c.identity:
+                score += KEEP_BONUS
+            if score > best_score or (score == best_score and c.identity):
+                best, best_score = c, score
+        if best is None or best.identity:
+            return token
+        return apply_case(token, best.form)
+
+
+def _accents_fit(form: str, key: str, required: tuple[int, ...]) -> bool:
+    if len(form) != len(key):
+        return False
+    return all(form[i] in _ACCENTED or form[i].lower() != key[i] for i in required)
+
+
+def _case_fits(token: str, form: str) -> bool:
+    """A proper noun (``Ånge``) only for a capitalised token."""
+    if form[:1].isupper():
+        first = next((c for c in token if c.isalpha()), "")
+        return first.isupper() or token[:1] in "&6¢"
+    return True
+
+
+def apply_case(token: str, form: str) -> str:
+    """Give ``form`` the letter case of ``token``: ``ANGE`` -> ``ÅNGE``, ``Oka`` -> ``Öka``."""
+    letters = [c for c in token if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return form.upper()
+    if token[:2] in ("I6", "Gp") and token[2:3].islower():  # "I6pande", "Gppnare": a misread lower-case letter
+        return form
+    if token[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form

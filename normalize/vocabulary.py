@@ -1,0 +1,93 @@
+"""The goal vocabulary: canonical goal titles, labels and domain terms.
+
+A plain-text data file in the package (``data/vocabulary.txt``), one phrase
+a line, ``[section]`` headers and ``#`` comments; users add their own files
+of the same format (``--vocab FILE``).  Everything here is spelled correctly,
+so its words also teach token repair which spellings a report prefers.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+SECTIONS = ("goals", "statuses", "assessments", "labels", "areas", "municipalities", "terms")
+_SECTION_RE = re.compile(r"^\[([a-z_]+)\]\s*$")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+class VocabularyError(ValueError):
+    """A vocabulary file could not be read."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    goals: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    assessments: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    words: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def phrases(self) -> tuple[str, ...]:
+        """Every phrase of every section, goal titles first."""
+        return tuple(p for name in SECTIONS for p in getattr(self, name))
+
+    def multiword_phrases(self) -> tuple[str, ...]:
+        """Phrases of two or more words (for phrase repair), without goal titles."""
+        out = [p for name in SECTIONS[1:] for p in getattr(self, name) if len(p.split()) > 1]
+        out += [municipality_name(m) for m in self.municipalities]
+        return tuple(out)
+
+
+def municipality_name(place: str) -> str:
+    """``Ånge`` -> ``Ånge kommun``, ``Sundsvall`` -> ``Sundsvalls kommun``."""
+    if place.endswith(("s", "x", "z")) or place[-1:].lower() in "aeiouyåäö":
+        return f"{place} kommun"
+    return f"{place}s kommun"
+
+
+def read_vocabulary_text(text: str, source: str = "<text>") -> dict[str, list[str]]:
+    """Parse one vocabulary file into {section: [phrase, ...]}."""
+    sections: dict[str, list[str]] = {name: [] for name in SECTIONS}
+    current = "terms"
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _SECTION_RE.match(line)
+        if m:
+            if m.group(1) not in sections:
+                raise VocabularyError(f"{source}:{lineno}: unknown section [{m.group(1)}]; "
+                                      f"use one of {', '.join(SECTIONS)}")
+            current = m.group(1)
+            continue
+        sections[current].append(unicodedata.normalize("NFC", " ".join(line.split())))
+    return sections
+
+
+def _package_text() -> str:
+    return resources.files(__package__).joinpath("data/vocabulary.txt").read_text(encoding="utf-8")
+
+
+def load_vocabulary(extra_files=()) -> Vocabulary:
+    """The package vocabulary plus the phrases of ``extra_files`` (paths)."""
+    merged: dict[str, list[str]] = {name: [] for name in SECTIONS}
+    texts = [("vocabulary.txt", _package_text())]
+    for path in extra_files:
+        path = Path(path)
+        try:
+            texts.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as e:
+            raise VocabularyError(f"cannot read vocabulary file {path}: {e}") from e
+    for source, text in texts:
+        for name, phrases in read_vocabulary_text(text, source).items():
+            for phrase in phrases:
+                if phrase not in merged[name]:
+                    merged[name].append(phrase)
+    words = {w for name in SECTIONS for p in merged[name] for w in _WORD_RE.findall(p)}
+    return Vocabulary(**{name: tuple(merged[name]) for name in SECTIONS}, words=frozenset(words))
