@@ -51,6 +51,8 @@ def make_running(report: dict, render: dict, style: Style, total: int):
             c.setStrokeGray(0.6)
             c.setLineWidth(0.4)
             c.line(left, foot_y + size + 4, right, foot_y + size + 4)
+            if spec.get("header_left") or spec.get("header_right"):
+                c.line(left, head_y - 5, right, head_y - 5)
             c.setStrokeGray(0)
     return draw
 

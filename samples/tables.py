@@ -22,6 +22,12 @@ class Column:
     x: float
 
 
+def status_label(key: str) -> str:
+    if key not in STATUS_LABELS:
+        raise ValueError(f"unknown status key {key!r}; expected one of {sorted(STATUS_LABELS)}")
+    return STATUS_LABELS[key]
+
+
 def activity_columns(flow: Flow, kind: str) -> list[Column]:
     """The header row of the activity table, left to right."""
     s = flow.s
@@ -74,7 +80,7 @@ def activity_row(flow: Flow, columns: list[Column], act: dict) -> None:
             cells.append((col, wrap(act["title"], s.font, size, width), None))
         elif col.label == "Status":
             icon = size * 1.12
-            label = STATUS_LABELS[act["status"]]
+            label = status_label(act["status"])
             cells.append((col, wrap(label, s.font, size, width - icon), act["status"]))
         elif col.label == "Startdatum":
             cells.append((col, [act.get("start_date") or ""], None))
@@ -115,7 +121,7 @@ def under_row_uppsikt(flow: Flow, act: dict) -> None:
     if act.get("description"):
         flow.paragraph(act["description"], size=size, after=3)
     flow.skip(2)
-    flow.labelled_dot(flow.left + 2, STATUS_LABELS[act["status"]],
+    flow.labelled_dot(flow.left + 2, status_label(act["status"]),
                       STATUS_COLORS[act["status"]], flow.s.font, size)
     if act.get("comment"):
         flow.paragraph(act["comment"], size=size, after=3)
@@ -138,6 +144,8 @@ def assessment_block(flow: Flow, goal: dict) -> None:
     flow.ensure(flow.lead(size) * 2)
     flow.line("Bedömning", flow.s.bold, size)
     key = goal["assessment"]
+    if key not in ASSESSMENT_LABELS:
+        raise ValueError(f"unknown assessment key {key!r}")
     flow.labelled_dot(flow.left, ASSESSMENT_LABELS[key], ASSESSMENT_COLORS[key],
                       flow.s.font, size)
     flow.skip(4)
