@@ -3,7 +3,6 @@ carry a text layer with what the gold says they contain."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from collections import defaultdict
