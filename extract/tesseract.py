@@ -1,0 +1,313 @@
+"""The one module that runs tesseract (in the manner of OCRmyPDF's ``_exec/tesseract.py``).
+
+- ``version()`` and ``available_languages()`` probe the binary (cached per process).
+- ``resolve_language(lang)`` warns once and falls back to ``eng`` when a requested
+  model is missing.
+- ``image_to_words(image, ...)`` runs one page image and returns pixel word boxes with
+  confidences (tesseract's TSV renderer). The image goes to tesseract as an
+  uncompressed TIFF in /dev/shm: no PNG encoding (see the measurements below).
+- ``detect_orientation(image, ...)`` runs orientation and script detection (``--psm 0``).
+- ``searchable_pdf(images, dst, ...)`` writes tesseract's PDF renderer output (used only
+  by the sample generator).
+
+Soft failures are an explicit short list (``SOFT_FAILURES``: an empty page, too few
+characters for OSD, a timeout); they give an empty result with a ``note``. Anything
+else raises ``TesseractError`` (or ``TesseractNotFound``) ``from`` the cause.
+Every run gets ``OMP_THREAD_LIMIT=1`` in its own environment: parallelism comes from
+worker processes, one page each, not from OpenMP threads fighting over the cores.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+log = logging.getLogger(__name__)
+
+FALLBACK_LANG = "eng"
+DEFAULT_TIMEOUT = 180.0
+PROBE_TIMEOUT = 30.0
+
+# tesseract's messages for pages it cannot read but that are not errors
+SOFT_FAILURES = (
+    ("Empty page", "empty page"),
+    ("Too few characters", "too few characters for orientation detection"),
+)
+TIMEOUT_NOTE = "tesseract timed out"
+
+
+class TesseractError(RuntimeError):
+    """tesseract failed in a way that is not a known soft failure."""
+
+
+class TesseractNotFound(TesseractError):
+    """The tesseract binary is not on PATH (install the Debian package tesseract-ocr)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PixelWord:
+    """One word as tesseract reports it: pixel box in the image it was given."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # 0-100
+    block: int
+    par: int
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class OcrResult:
+    words: tuple[PixelWord, ...]
+    note: str = ""  # a soft failure, or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Orientation:
+    rotate: int  # degrees to turn the image clockwise to make it upright: 0, 90, 180, 270
+    confidence: float
+    script: str = ""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = "1"
+    return env
+
+
+def _binary() -> str:
+    path = shutil.which("tesseract")
+    if path is None:
+        raise TesseractNotFound(
+            "tesseract not found on PATH; install it: apt-get install -y tesseract-ocr tesseract-ocr-swe tesseract-ocr-osd")
+    return path
+
+
+def _run(args: Sequence[str], *, input: bytes | None = None, timeout: float) -> subprocess.CompletedProcess:
+    """Run tesseract; raises TesseractNotFound / TesseractError / subprocess.TimeoutExpired."""
+    cmd = [_binary(), *args]
+    try:
+        proc = subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=_env(), check=False)
+    except FileNotFoundError as e:
+        raise TesseractNotFound(f"cannot run {cmd[0]}: {e}") from e
+    except OSError as e:
+        raise TesseractError(f"cannot run tesseract: {e}") from e
+    return proc
+
+
+def _soft_note(stderr: str) -> str:
+    for needle, note in SOFT_FAILURES:
+        if needle in stderr:
+            return note
+    return ""
+
+
+def _check(proc: subprocess.CompletedProcess, what: str) -> None:
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace").strip()
+        raise TesseractError(f"tesseract {what} failed (exit {proc.returncode}): {stderr[-2000:]}")
+
+
+# --- probes --------------------------------------------------------------------------
+
+
+@functools.cache
+def version() -> str:
+    """The tesseract version string, e.g. ``5.3.0``."""
+    proc = _run(["--version"], timeout=PROBE_TIMEOUT)
+    _check(proc, "--version")
+    text = (proc.stdout or proc.stderr).decode("utf-8", "replace")
+    m = re.search(r"tesseract\s+v?(\d+\.\d+[\w.\-]*)", text)
+    if not m:
+        raise TesseractError(f"cannot read tesseract version from {text[:200]!r}")
+    return m.group(1)
+
+
+@functools.cache
+def available_languages() -> frozenset[str]:
+    """Installed traineddata models (``eng``, ``swe``, ``osd``, ...)."""
+    proc = _run(["--list-langs"], timeout=PROBE_TIMEOUT)
+    _check(proc, "--list-langs")
+    lines = proc.stdout.decode("utf-8", "replace").splitlines()
+    return frozenset(l.strip() for l in lines[1:] if l.strip() and not l.startswith("List of"))
+
+
+_warned: set[str] = set()
+
+
+def resolve_language(lang: str) -> str:
+    """``lang`` (``swe``, ``swe+eng``) with missing models dropped; ``eng`` if none is left.
+
+    Warns once per missing model and process, on the log and on stderr's logger.
+    """
+    have = available_languages()
+    wanted = [part for part in lang.split("+") if part]
+    kept = [part for part in wanted if part in have]
+    for part in wanted:
+        if part not in have and part not in _warned:
+            _warned.add(part)
+            log.warning(
+                "tesseract language model %r is not installed (have: %s); falling back to %r. "
+                "Install it, e.g. apt-get install tesseract-ocr-%s; without it the diacritics "
+                "repair has to restore å, ä and ö.", part, ", ".join(sorted(have)) or "none",
+                "+".join(kept) or FALLBACK_LANG, part)
+    if kept:
+        return "+".join(kept)
+    if FALLBACK_LANG not in have:
+        raise TesseractError(f"neither {lang!r} nor {FALLBACK_LANG!r} is installed for tesseract")
+    return FALLBACK_LANG
+
+
+# --- images --------------------------------------------------------------------------
+#
+# Measured on an A4 page at 300 dpi (tesseract 5.3, one thread): tesseract reads an
+# uncompressed TIFF or a JPEG file in the same time, a PNG 0.15 s slower (and Pillow
+# needs ~0.3 s to write it), a PGM on stdin 0.28 s slower (tesseract copies stdin
+# byte by byte). So the image goes to tesseract as an uncompressed TIFF in a RAM
+# disk when there is one.
+
+_SHM = Path("/dev/shm")
+
+
+def _scratch_dir() -> str | None:
+    return str(_SHM) if _SHM.is_dir() and os.access(_SHM, os.W_OK) else None
+
+
+@contextlib.contextmanager
+def _image_file(image: Image.Image | np.ndarray, dpi: int) -> Iterator[str]:
+    """The greyscale image as an uncompressed TIFF file, deleted afterwards."""
+    if isinstance(image, np.ndarray):
+        if image.dtype != np.uint8 or image.ndim != 2:
+            raise ValueError(f"need a 2-D uint8 greyscale image, got {image.dtype} {image.shape}")
+        image = Image.fromarray(image, "L")
+    elif image.mode not in ("L", "1"):
+        image = image.convert("L")
+    fd, path = tempfile.mkstemp(prefix="malrapport-ocr-", suffix=".tif", dir=_scratch_dir())
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            image.save(fh, format="TIFF", dpi=(dpi, dpi))
+        yield path
+    except OSError as e:
+        raise TesseractError(f"cannot write the page image for tesseract: {e}") from e
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+# --- OCR -----------------------------------------------------------------------------
+
+
+def parse_tsv(tsv: str) -> tuple[PixelWord, ...]:
+    """Word rows (level 5) of tesseract's TSV with a text; conf -1 rows and blanks dropped."""
+    words = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text = cols[11].strip()
+        conf = float(cols[10])
+        if not text or conf < 0:
+            continue
+        words.append(PixelWord(text, int(cols[6]), int(cols[7]), int(cols[8]), int(cols[9]), conf,
+                               int(cols[2]), int(cols[3]), int(cols[4])))
+    return tuple(words)
+
+
+def image_to_words(image: Image.Image | np.ndarray, *, lang: str = "swe", dpi: int = 300,
+                   psm: int = 3, timeout: float = DEFAULT_TIMEOUT,
+                   config: Sequence[str] = ()) -> OcrResult:
+    """OCR one greyscale page image; word boxes in that image's pixels.
+
+    Soft failures (empty page, timeout) give ``OcrResult((), note)``.
+    """
+    lang = resolve_language(lang)
+    args = ["stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
+    for c in config:
+        args += ["-c", c]
+    args.append("tsv")
+    try:
+        with _image_file(image, dpi) as path:
+            proc = _run([path, *args], timeout=timeout)
+    except subprocess.TimeoutExpired:
+        log.warning("tesseract timed out after %.0f s", timeout)
+        return OcrResult((), TIMEOUT_NOTE)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        note = _soft_note(stderr)
+        if note:
+            return OcrResult((), note)
+        _check(proc, "OCR")
+    try:
+        words = parse_tsv(proc.stdout.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise TesseractError(f"cannot parse tesseract TSV output: {e}") from e
+    return OcrResult(words, "" if words else (_soft_note(stderr) or "empty page"))
+
+
+_OSD_RE = {
+    "rotate": re.compile(r"Rotate:\s*(\d+)"),
+    "confidence": re.compile(r"Orientation confidence:\s*([\d.]+)"),
+    "script": re.compile(r"Script:\s*(\S+)"),
+}
+
+
+def detect_orientation(image: Image.Image | np.ndarray, *, dpi: int = 300,
+                       timeout: float = DEFAULT_TIMEOUT) -> Orientation | None:
+    """Tesseract OSD (``--psm 0``); None when it cannot tell (too few characters, timeout)."""
+    if "osd" not in available_languages():
+        if "osd" not in _warned:
+            _warned.add("osd")
+            log.warning("tesseract model 'osd' is not installed (apt-get install tesseract-ocr-osd); "
+                        "pages scanned upside down or sideways stay as they are")
+        return None
+    try:
+        with _image_file(image, dpi) as path:
+            proc = _run([path, "stdout", "--psm", "0", "--dpi", str(dpi)], timeout=timeout)
+    except subprocess.TimeoutExpired:
+        log.warning("tesseract orientation detection timed out after %.0f s", timeout)
+        return None
+    out = proc.stdout.decode("utf-8", "replace")
+    stderr = proc.stderr.decode("utf-8", "replace")
+    m = _OSD_RE["rotate"].search(out)
+    if proc.returncode != 0 or m is None:
+        if _soft_note(stderr) or proc.returncode == 0:
+            return None
+        _check(proc, "orientation detection")
+    conf = _OSD_RE["confidence"].search(out)
+    script = _OSD_RE["script"].search(out)
+    return Orientation(int(m.group(1)) % 360, float(conf.group(1)) if conf else 0.0,
+                       script.group(1) if script else "")
+
+
+def searchable_pdf(images: Sequence[Path], dst: Path, *, lang: str = "eng",
+                   timeout: float = 3600.0) -> Path:
+    """tesseract's PDF renderer: the images (JPEGs stay as they are) with invisible text."""
+    if not images:
+        raise ValueError("no images")
+    lang = resolve_language(lang)
+    dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    listing = dst.with_suffix(".images.txt")
+    listing.write_text("".join(f"{Path(p).resolve()}\n" for p in images))
+    try:
+        proc = _run([str(listing), str(dst.with_suffix("")), "-l", lang, "pdf"], timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        raise TesseractError(f"tesseract pdf timed out after {timeout:.0f} s") from e
+    finally:
+        listing.unlink(missing_ok=True)
+    _check(proc, "pdf")
+    return dst
