@@ -53,6 +53,7 @@ class TableHeader:
     kind: str  # "activities" | "measures"
     columns: tuple[Column, ...]
     page: int
+    size: float = 10.0  # font size of the header row
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ def table_header(line: Line) -> TableHeader | None:
             if name:
                 cols.append(Column(name, word.x0, word.x1))
         if len(cols) >= 2:
-            return TableHeader("activities", tuple(cols), line.page)
+            return TableHeader("activities", tuple(cols), line.page, line.size)
     if 3 <= len(folded) <= 4:
         cols = []
         for word, f in zip(line.words, folded):
@@ -91,7 +92,7 @@ def table_header(line: Line) -> TableHeader | None:
             if name and all(c.name != name for c in cols):
                 cols.append(Column(name, word.x0, word.x1))
         if [c.name for c in cols] == ["name", "target", "outcome"]:
-            return TableHeader("measures", tuple(cols), line.page)
+            return TableHeader("measures", tuple(cols), line.page, line.size)
     return None
 
 

@@ -19,6 +19,7 @@ from malrapport.normalize.labels import fold, status_key
 from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 
 ECONOMY_MARKERS = ("ekonomisk hushallning",)
+MEASURE_SIZE_TOLERANCE = 0.1
 _ICON_NOISE = {"®", "©", "@", "®)", "©)", "e", "o", "O", "0", "«", "»"}
 
 
@@ -127,43 +128,57 @@ class _Parser:
                 self.goal.comment.append(_lines_text(lines))
             return
         if self.table.kind == "measures":
-            for line in lines:
-                self._on_measure_line(line)
+            self._on_measure_lines(lines)
             return
         pending: list[Line] = []
         for item in lines_to_rows(lines, self.table):
             if isinstance(item, Row):
-                self._add_text(_lines_text(pending)) if pending else None
+                self._add_lines(pending)
                 pending = []
                 self._start_activity(item, para.page)
             else:
                 pending.append(item)
-        if pending:
-            self._add_text(_lines_text(pending))
+        self._add_lines(pending)
 
     def _start_activity(self, row: Row, page: int) -> None:
         has_status = any(c.name == "status" for c in self.table.columns)
         self.activity = _Activity(row, page, has_status)
         self.goal.activities.append(self.activity)
 
-    def _add_text(self, text: str) -> None:
+    def _add_lines(self, lines: list[Line]) -> None:
+        """Text under a row: description, then (uppsikt) a status line, then the comment."""
         act = self.activity
-        if act is None:
+        if act is None or not lines:
             return
         if not act.has_status_column and act.status_line is None and not act.in_comment:
-            status = _status_line(text)
-            if status is not None:
-                act.status_line, rest = status
-                act.in_comment = True
-                if rest:
-                    act.comment.append(rest)
-                return
+            for i, line in enumerate(lines):
+                if _is_status_line(line):
+                    self._add_text(_lines_text(lines[:i]))
+                    act.status_line = _strip_icon(line.text)
+                    act.in_comment = True
+                    self._add_text(_lines_text(lines[i + 1:]))
+                    return
+        self._add_text(_lines_text(lines))
+
+    def _add_text(self, text: str) -> None:
+        act = self.activity
+        if act is None or not text:
+            return
         (act.comment if act.in_comment else act.description).append(text)
 
-    def _on_measure_line(self, line: Line) -> None:
-        cells = measure_cells(line, self.table)
-        if cells is None:
-            return
+    def _on_measure_lines(self, lines: list[Line]) -> None:
+        """Rows of a measures table; a note under it (smaller print, or a paragraph
+        of its own with no target or outcome) ends the table."""
+        for i, line in enumerate(lines):
+            cells = measure_cells(line, self.table)
+            smaller = line.size < (1 - MEASURE_SIZE_TOLERANCE) * self.table.size
+            note = i == 0 and self.goal.measures and cells is not None and set(cells) == {"name"}
+            if cells is None or smaller or note:
+                self.table = None
+                return
+            self._on_measure_line(line, cells)
+
+    def _on_measure_line(self, line: Line, cells: dict[str, str]) -> None:
         prev = self.last_measure_line
         wrapped = (prev is not None and set(cells) == {"name"} and self.goal.measures
                    and 0 < line.ymid - prev.ymid < 1.6 * line.size)
@@ -187,13 +202,10 @@ def _measure(cells: dict[str, str]) -> MeasureRecord:
                          outcome=cells.get("outcome") or None, unit=unit)
 
 
-def _status_line(text: str) -> tuple[str, str] | None:
-    """A status standing on its own line (uppsikt layout): (status, the text after it)."""
-    words = _strip_icon(text).split()
-    for n in (4, 3, 2, 1):
-        if len(words) >= n and status_key(" ".join(words[:n])) is not None:
-            return " ".join(words[:n]), " ".join(words[n:])
-    return None
+def _is_status_line(line: Line) -> bool:
+    """A status standing on its own line behind its icon (uppsikt layout)."""
+    text = _strip_icon(line.text)
+    return 0 < len(text.split()) <= 4 and status_key(text) is not None
 
 
 def _strip_icon(text: str | None) -> str:
