@@ -69,7 +69,7 @@ def test_tables_read_with_pandas_pyarrow_and_duckdb(digital_out):
     for name in TABLES:
         frame = pd.read_parquet(digital_out / name)
         table = ds.dataset(digital_out / name).to_table()
-        count = duckdb.sql(f"select count(*) from '{digital_out}/{name}/**/*.parquet'").fetchone()[0]
+        count = duckdb.sql(f"select count(*) from '{digital_out}/{name}/**/*.parquet'").fetchall()[0][0]
         assert len(frame) == table.num_rows == count > 0
     schema = ds.dataset(digital_out / "activities").schema
     assert schema.field("end_date").type == pa.date32()
