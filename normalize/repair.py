@@ -23,8 +23,11 @@ from .vocabulary import Vocabulary, load_vocabulary
 
 TOKEN_RE = re.compile(r"(?:[^\W_]|[&¢])+")
 _SENTENCE_BREAK = re.compile(r"[.!?:;]|\n\s*\n")
-_BAR_I = re.compile(r"^(\s*)\|(?= [a-zåäö])", re.MULTILINE)   # "| den här" -> "I den här"
+# OCR reads a capital I as "|": "| den här rapporten" -> "I den här rapporten"
+_BAR_I = re.compile(r"(^[ \t]*|[.!?][ \t]+)\|(?=\s+[a-zåäö])", re.MULTILINE)
 MIN_SUSPECTS = 1
+LOCAL_EVIDENCE = 8      # words for a paragraph to overrule the text-wide decision
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
 _ACCENTS = set("åäöÅÄÖ")
 
 
@@ -43,11 +46,16 @@ class Repairer:
     def is_degraded(self, text: str) -> bool:
         """Has this text lost its diacritics?
 
-        Counts words spelled with å/ä/ö against words that are no Swedish
-        word as they stand but are one once å/ä/ö are restored (or carry an
-        OCR glyph).  Clean Swedish has many of the first and almost none of
+        Counts words spelled with å/ä/ö against *suspects*: words that are no
+        Swedish word as they stand but are one with å/ä/ö restored, or carry
+        an OCR glyph, or are valid but far likelier with diacritics (``for``,
+        ``Ange``).  Clean Swedish has many of the first and almost none of
         the second; OCR without a Swedish model the reverse.
         """
+        accented, suspects = self._evidence(text)
+        return suspects >= MIN_SUSPECTS and suspects >= accented
+
+    def _evidence(self, text: str) -> tuple[int, int]:
         accented, suspects = 0, 0
         for word in set(TOKEN_RE.findall(text)):
             if sum(c.isalpha() for c in word) < 2 or self.tokens.skip(word):
@@ -56,15 +64,18 @@ class Repairer:
                 accented += 1
             elif self._suspect(word):
                 suspects += 1
-        return suspects >= MIN_SUSPECTS and suspects >= accented
+        return accented, suspects
 
     def _suspect(self, word: str) -> bool:
-        if self.tokens.is_valid(word):
-            return False
         if has_noise(word):
-            return True
-        key = fold(word)
-        return any(f != key for f in self.lexicon.words_by_fold(key))
+            return not self.tokens.is_valid(word)
+        if not self.tokens.is_valid(word):
+            key = fold(word)
+            if any(f != key for f in self.lexicon.words_by_fold(key)):
+                return True
+            return any("".join(parts) != key for parts in self.lexicon.compounds_by_fold(key))
+        # valid, but would be respelled even without context ("for" -> "för")
+        return self.tokens.repair(word, "", "", degraded=True) != word
 
     # ------------------------------------------------------------ text
     def repair_text(self, text: str, degraded: bool | None = None) -> str:
@@ -74,6 +85,24 @@ class Repairer:
         text = unicodedata.normalize("NFC", text)
         if degraded is None:
             degraded = self.is_degraded(text)
+        pieces = _PARAGRAPH_BREAK.split(text)
+        if len(pieces) == 1:
+            return self._repair_block(text, degraded)
+        # paragraphs with enough evidence of their own decide for themselves
+        # (a report whose text layer is clean on some pages and OCR on others)
+        out = []
+        for piece in pieces:
+            if _PARAGRAPH_BREAK.fullmatch(piece) or not piece.strip():
+                out.append(piece)
+                continue
+            accented, suspects = self._evidence(piece)
+            local = degraded
+            if accented + suspects >= LOCAL_EVIDENCE:
+                local = suspects >= accented
+            out.append(self._repair_block(piece, local))
+        return "".join(out)
+
+    def _repair_block(self, text: str, degraded: bool) -> str:
         if degraded:
             text = _BAR_I.sub(r"\1I", text)
         text = self._repair_words(text, degraded)
@@ -116,7 +145,8 @@ class Repairer:
             degraded = self.is_degraded(text)
         canonical = self.titles.match(text, exact_fold=not degraded)
         if canonical is not None:
-            return canonical
+            # a title already spelled like the vocabulary keeps its own spacing
+            return text if canonical == " ".join(text.split()) else canonical
         return self.repair_text(text, degraded)
 
 

@@ -197,7 +197,9 @@ def _accents_fit(form: str, key: str, required: tuple[int, ...]) -> bool:
 
 
 def _case_fits(token: str, form: str) -> bool:
-    """A proper noun (``Ånge``) only for a capitalised token."""
+    """A proper noun (``Ånge``) only for a capitalised token, an acronym only for one in capitals."""
+    if len(form) > 1 and form.isupper() and not token.isupper():
+        return False
     if form[:1].isupper():
         first = next((c for c in token if c.isalpha()), "")
         return first.isupper() or token[:1] in "&6¢"

@@ -1,0 +1,311 @@
+"""normalize/: lexicon, vocabulary, labels, token and title repair, record normalisation.
+
+Everything runs on the real Swedish dictionary (Debian's hunspell-sv-se) and
+the package vocabulary; the hunspell reader is also run on a tiny dictionary
+written here, so its expansion rules are checked on known input.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from malrapport.normalize import hunspell
+from malrapport.normalize.labels import assessment_key, status_key
+from malrapport.normalize.lexicon import Lexicon, fold, get_lexicon
+from malrapport.normalize.records import normalize_report
+from malrapport.normalize.repair import Repairer, get_repairer, repair_text, repair_title
+from malrapport.normalize.vocabulary import VocabularyError, load_vocabulary, municipality_name
+from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord, ReportRecord
+
+
+# ---------------------------------------------------------------- lexicon
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return get_lexicon()
+
+
+@pytest.mark.parametrize("word", [
+    "friskvårdsbidrag", "kompetensförsörjningsplan", "hälsoinspiratör", "hälsoinspiratörer",
+    "sjukfrånvaro", "Samhällsbyggnadsavdelningen", "arbetsplatsträffar", "Ånge", "är", "på",
+])
+def test_lexicon_accepts_swedish_words_and_compounds(lexicon, word):
+    assert lexicon.is_word(word)
+
+
+@pytest.mark.parametrize("word", ["halsoframjande", "friskvardsbidrag", "Malavstamning", "xqzfrånvaro", "pa"])
+def test_lexicon_rejects_words_without_their_diacritics(lexicon, word):
+    assert not lexicon.is_word(word)
+
+
+def test_lexicon_finds_forms_and_compounds_by_fold(lexicon):
+    assert {"är", "år"} <= set(lexicon.words_by_fold("ar"))
+    assert "Ånge" in lexicon.words_by_fold("ange")
+    assert ("hälso", "inspiratörer") in lexicon.compounds_by_fold("halsoinspiratorer")
+    assert fold("Målavstämning") == "malavstamning"
+
+
+def test_lexicon_loads_fast_in_a_fresh_process(lexicon):
+    code = ("import time; t = time.perf_counter(); "
+            "from malrapport.normalize.lexicon import get_lexicon; "
+            "lex = get_lexicon(); assert lex.is_word('hälsofrämjande'); "
+            "print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(out.stdout) < 1.0
+
+
+def test_hunspell_expansion_on_a_small_dictionary(tmp_path):
+    (tmp_path / "t.aff").write_text(
+        "SET UTF-8\nCOMPOUNDBEGIN X\nCOMPOUNDMIDDLE U\nCOMPOUNDEND Y\nONLYINCOMPOUND Z\n"
+        "SFX A Y 1\nSFX A 0 s .\n"
+        "SFX E Y 2\nSFX E 0 n [^m]\nSFX E um a um\n"
+        "SFX v N 2\nSFX v a s/WXZ a\nSFX v 0 s/WXZ [^a]\n", encoding="utf-8")
+    (tmp_path / "t.dic").write_text("4\nvård/AvY\nbidrag/AY\nhälso/XZ\nfaktum/E\n", encoding="utf-8")
+    forms = hunspell.expand_dic(tmp_path / "t.dic", hunspell.read_aff(tmp_path / "t.aff"))
+    assert forms["vård"] & hunspell.WORD and forms["vård"] & hunspell.END
+    assert forms["vårds"] & hunspell.BEGIN and forms["vårds"] & hunspell.WORD      # linking form and genitive
+    assert forms["hälso"] == hunspell.BEGIN                                       # only in compounds
+    assert forms["bidrags"] & hunspell.END                                        # inflected end part
+    assert "fakta" in forms and "faktumn" not in forms                            # conditions apply
+    lex = Lexicon(forms, {})
+    assert lex.is_word("vårdsbidrag") and lex.is_word("hälsovård")
+    assert not lex.is_word("bidragvård") and not lex.is_word("hälso")
+
+
+# ---------------------------------------------------------------- vocabulary
+
+def test_package_vocabulary_has_goals_labels_and_places():
+    vocab = load_vocabulary()
+    assert "Ånge kommun ska stimulera till utveckling av hälsofrämjande arbetsplatser." in vocab.goals
+    assert "Påbörja byggprocesser för minst 30 nya bostäder under året." in vocab.goals
+    assert {"Bedömning", "Verksamhetens aktiviteter", "Målavstämning", "Mått"} <= set(vocab.labels)
+    assert "Pågående enligt plan" in vocab.statuses and "Knappt uppfyllt" in vocab.assessments
+    assert "Ånge kommun" in vocab.multiword_phrases()
+    assert "hälsofrämjande" in vocab.words
+
+
+def test_extra_vocabulary_file_adds_goals(tmp_path):
+    extra = tmp_path / "norrfors.txt"
+    extra.write_text("# my goals\n[goals]\nNorrfors ska ha Sveriges bästa förskolor.\n[terms]\nläsfrämjande\n",
+                     encoding="utf-8")
+    vocab = load_vocabulary([extra])
+    assert "Norrfors ska ha Sveriges bästa förskolor." in vocab.goals
+    assert "läsfrämjande" in vocab.terms
+    assert repair_title("Norrfors ska ha Sveriges basta forskolor.", vocab) == \
+        "Norrfors ska ha Sveriges bästa förskolor."
+
+
+def test_vocabulary_rejects_unknown_sections_and_missing_files(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("[goalz]\nx\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match="goalz"):
+        load_vocabulary([bad])
+    with pytest.raises(VocabularyError):
+        load_vocabulary([tmp_path / "missing.txt"])
+
+
+def test_municipality_name():
+    assert municipality_name("Ånge") == "Ånge kommun"
+    assert municipality_name("Sundsvall") == "Sundsvalls kommun"
+    assert municipality_name("Härnösand") == "Härnösands kommun"
+
+
+# ---------------------------------------------------------------- labels
+
+@pytest.mark.parametrize("raw, key", [
+    ("@ Pagaende enligt plan", "pagaende_enligt_plan"),
+    ("®) pagéende enligt", "pagaende_enligt_plan"),
+    ("P&gaende enligt plan", "pagaende_enligt_plan"),
+    ("Pågående med avvikelse", "pagaende_med_avvikelse"),
+    ("@ Pagaende med", "pagaende_med_avvikelse"),
+    ("Avslutad enligt", "avslutad_enligt_plan"),
+    ("Avslutad med avvikelse", "avslutad_med_avvikelse"),
+    ("Vantelage", "vantelage"),
+    ("Véntelage", "vantelage"),
+    ("Véantelage", "vantelage"),
+    ("Ej p&borjad", "ej_paborjad"),
+    ("Ej paborjad", "ej_paborjad"),
+    ("Pagaende enligt 2025-12-31 plan", "pagaende_enligt_plan"),
+])
+def test_status_key_reads_noisy_labels(raw, key):
+    assert status_key(raw) == key
+
+
+@pytest.mark.parametrize("raw", [None, "", "Pågående", "Avslutad", "Kommentar", "Sjukfrånvaro, procentandel"])
+def test_status_key_is_none_when_nothing_is_close(raw):
+    assert status_key(raw) is None
+
+
+@pytest.mark.parametrize("raw, key", [
+    ("Delvis uppfyllt", "delvis_uppfyllt"),
+    ("Beddmning Delvis uppfyllt", "delvis_uppfyllt"),
+    ("Bedémning\nSaknas", "saknas"),
+    ("Uppfyllt", "uppfyllt"),
+    ("uppfylit", "uppfyllt"),
+    ("Knappt uppfyllt", "knappt_uppfyllt"),
+    ("Ej uppfyllt", "ej_uppfyllt"),
+    ("Saknes", "saknas"),
+])
+def test_assessment_key_reads_noisy_labels(raw, key):
+    assert assessment_key(raw) == key
+
+
+@pytest.mark.parametrize("raw", [None, "", "Bedömning", "Kommentar", "Pågående enligt plan"])
+def test_assessment_key_is_none_when_nothing_is_close(raw):
+    assert assessment_key(raw) is None
+
+
+# ---------------------------------------------------------------- tokens
+
+@pytest.mark.parametrize("noisy, expected", [
+    ("Det &r bra.", "Det är bra."),
+    ("Vi ska 6ka takten.", "Vi ska öka takten."),
+    ("Arbetet fér barnen.", "Arbetet för barnen."),
+    ("Vi arbetar p& staben.", "Vi arbetar på staben."),
+    ("Minska 6vertiden.", "Minska övertiden."),
+    ("Malen for aret ar klara.", "Målen för året är klara."),
+    ("Ange ska ar 2040 ha fler invanare.", "Ånge ska år 2040 ha fler invånare."),
+    ("Kommunen ska &ndra planen.", "Kommunen ska ändra planen."),
+    ("Det gar battre &n forvantat.", "Det går bättre än förväntat."),
+])
+def test_token_repair_of_ocr_confusions(noisy, expected):
+    assert repair_text(noisy) == expected
+
+
+def test_names_numbers_dates_and_abbreviations_stay():
+    text = ("Arbetet ar klart: NPF, SKR, IFO, KIA, APT, SPSM, NUSO och MIUN deltog "
+            "2025-03-31, elever 16-19 ar, 288 ungdomar, (5+3), +65.")
+    assert repair_text(text) == ("Arbetet är klart: NPF, SKR, IFO, KIA, APT, SPSM, NUSO och MIUN deltog "
+                                 "2025-03-31, elever 16-19 år, 288 ungdomar, (5+3), +65.")
+
+
+def test_spacing_and_line_breaks_are_kept():
+    text = "Malen  for\taret\n\n   ar  klara.\r\nSlut"
+    assert repair_text(text) == "Målen  för\tåret\n\n   är  klara.\r\nSlut"
+
+
+def test_clean_text_is_unchanged_even_with_ascii_words():
+    text = "Han sa att det var för sent. Vi har en plan för året och den ska vara klar."
+    assert repair_text(text) == text
+
+
+def test_clean_text_with_a_stray_glyph_gets_only_that_word_fixed():
+    text = "Arbetet går bra och målen för året är nåbara, men 6vertiden måste minska."
+    assert repair_text(text) == "Arbetet går bra och målen för året är nåbara, men övertiden måste minska."
+
+
+def test_output_is_nfc():
+    nfd = unicodedata.normalize("NFD", "Målen för året är satta.")
+    out = repair_text(nfd)
+    assert out == "Målen för året är satta." and unicodedata.is_normalized("NFC", out)
+
+
+def test_degraded_gate():
+    r = get_repairer()
+    assert r.is_degraded("Malen for aret ar satta och arbetet gar bra.")
+    assert not r.is_degraded("Målen för året är satta och arbetet går bra.")
+
+
+# ---------------------------------------------------------------- titles
+
+def test_title_snaps_to_the_canonical_goal():
+    assert repair_title("Ange ska erbjuda trygga, attraktiva livs- och boendemiljoer av hdg\nkvalité.") == \
+        "Ånge ska erbjuda trygga, attraktiva livs- och boendemiljöer av hög kvalité."
+    assert repair_title("Arbetskraftsdeltagande ska 6ka") == "Arbetskraftsdeltagande ska öka"
+
+
+def test_title_keeps_its_own_closing_period():
+    assert repair_title("Ange kommun ska utveckla arbetet med jamstalldhet") == \
+        "Ånge kommun ska utveckla arbetet med jämställdhet"
+
+
+def test_title_close_to_but_not_a_known_goal_gets_token_repair_only():
+    assert repair_title("Ungdomsarbetslosheten i regionen ska minska.") == \
+        "Ungdomsarbetslösheten i regionen ska minska."
+    assert repair_title("Utveckla 4 nya platser for utomhusaktiviteter.") == \
+        "Utveckla 4 nya platser för utomhusaktiviteter."
+
+
+def test_clean_title_is_unchanged():
+    title = "Ånge kommun ska stimulera till utveckling av hälsofrämjande  arbetsplatser"
+    assert repair_title(title) == title
+
+
+# ---------------------------------------------------------------- records
+
+def _noisy_report() -> ReportRecord:
+    activity = ActivityRecord(
+        title="", title_raw="Ta fram koncept fér halsoinspiratér p& arbetsplatser i Ange kommun",
+        status_raw="@ P&gaende enligt plan", description="Varje avdelning ska ha en egen halsoinspirator.",
+        end_date=dt.date(2025, 3, 31), comment="Koncept ar framtaget.")
+    goal = GoalRecord(
+        number="3.1.1", level="ks", title="",
+        title_raw="3.1.1 Ange kommun ska stimulera till utveckling av halsoframjande\narbetsplatser.",
+        assessment_raw="Beddmning Delvis uppfyllt", comment="Storytelling ar inte paborjat pa grund av tidsbrist.",
+        activities=(activity,), measures=(MeasureRecord(name="Sjukfranvaro, procentandel (%)", unit="%"),))
+    return ReportRecord(report_id="r1", source_file="a.pdf", municipality="Ange kommun", body="Kommunstyrelsen",
+                        title="Malavstamning, tertial 1 2025", goals=(goal,))
+
+
+def test_normalize_report_repairs_every_text_field():
+    report = _noisy_report()
+    out = normalize_report(report)
+    assert out is not report and report.goals[0].title == ""          # a new record
+    assert (out.municipality, out.body, out.title) == ("Ånge kommun", "Kommunstyrelsen",
+                                                       "Målavstämning, tertial 1 2025")
+    goal = out.goals[0]
+    assert goal.title == "Ånge kommun ska stimulera till utveckling av hälsofrämjande arbetsplatser."
+    assert goal.assessment == "delvis_uppfyllt"
+    assert goal.comment == "Storytelling är inte påbörjat på grund av tidsbrist."
+    assert goal.measures[0].name == "Sjukfrånvaro, procentandel (%)"
+    act = goal.activities[0]
+    assert act.title == "Ta fram koncept för hälsoinspiratör på arbetsplatser i Ånge kommun"
+    assert act.status == "pagaende_enligt_plan"
+    assert act.description == "Varje avdelning ska ha en egen hälsoinspiratör."
+    assert act.comment == "Koncept är framtaget."
+    # the raw fields are as extracted
+    assert goal.title_raw == report.goals[0].title_raw and goal.assessment_raw == report.goals[0].assessment_raw
+    assert act.title_raw == report.goals[0].activities[0].title_raw
+    assert act.status_raw == "@ P&gaende enligt plan" and act.end_date == dt.date(2025, 3, 31)
+
+
+def test_normalize_report_leaves_a_clean_report_as_it_is():
+    activity = ActivityRecord(title="Öka nivån på friskvårdsbidraget", title_raw="Öka nivån på friskvårdsbidraget",
+                              status="avslutad_enligt_plan", status_raw="Avslutad enligt plan",
+                              description="För att förbättra hälsan och därmed kunna minska sjukfrånvaro.",
+                              comment="Nivån är höjd från 1500 till 2000 kr.")
+    goal = GoalRecord(number="1.2", level="ks",
+                      title="Andelen anställda som nyttjar kommunens friskvårdsbidrag ska öka.",
+                      title_raw="Andelen anställda som nyttjar kommunens friskvårdsbidrag ska öka.",
+                      activities=(activity,))
+    report = ReportRecord(report_id="r2", source_file="b.pdf", municipality="Ånge kommun",
+                          body="Kommunstyrelsen", title="Redovisning av arbete för de politiska målen",
+                          goals=(goal,))
+    assert normalize_report(report) == report
+
+
+def test_normalize_report_outputs_nfc():
+    nfd = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
+    goal = GoalRecord(number=None, level="ks", title="", title_raw=nfd("Sjukfrånvaron ska minska"),
+                      comment=nfd("Sjukfrånvaron har minskat på de två arbetsplatserna."))
+    report = ReportRecord(report_id="r3", source_file="c.pdf", municipality=nfd("Ånge kommun"), goals=(goal,))
+    out = normalize_report(report)
+    for value in (out.municipality, out.goals[0].title, out.goals[0].comment):
+        assert unicodedata.is_normalized("NFC", value)
+    assert out.goals[0].title == "Sjukfrånvaron ska minska"
+    assert out.goals[0].title_raw == goal.title_raw                      # raw stays as extracted
+
+
+def test_normalize_report_with_an_extra_vocabulary(tmp_path):
+    extra = tmp_path / "v.txt"
+    extra.write_text("[goals]\nSjövik ska ha Sveriges nöjdaste föräldrar.\n", encoding="utf-8")
+    vocab = load_vocabulary([extra])
+    goal = GoalRecord(number="2.1", level="ks", title="", title_raw="Sjovik ska ha Sveriges nojdaste foraldrar.")
+    report = ReportRecord(report_id="r4", source_file="d.pdf", goals=(goal,))
+    assert normalize_report(report, vocab).goals[0].title == "Sjövik ska ha Sveriges nöjdaste föräldrar."
+    assert dataclasses.replace(Repairer(vocab).vocabulary) == vocab
