@@ -1,5 +1,22 @@
 """Typed errors. Each carries a short kind (the ``errors.error`` column) and the
-exit code; only the CLI turns them into exit codes."""
+exit code; only the CLI turns them into exit codes.
+
+Kinds a file can fail with (docs/bad-input.md says what the user sees):
+
+===================  ==========================================================
+``empty``            the file has 0 bytes
+``unreadable``       the file cannot be read (permissions, a broken link, a folder)
+``not_pdf``          the bytes are not a PDF (a Word file, an image, text…)
+``truncated``        the PDF ends early (an incomplete download or copy)
+``damaged``          the PDF is corrupt beyond what pdfium repairs
+``encrypted``        a password is needed (``--password``) or the one given is wrong
+``too_many_pages``   more pages than the page limit
+``image_too_large``  an image above ``--max-pixels`` (a possible decompression bomb)
+``stream_too_large`` a compressed stream that inflates beyond a sane size
+``unknown_layout``   readable, but no goals found: not a known report layout
+``parse_failed``     the parser failed on this file (a bug: please report it)
+===================  ==========================================================
+"""
 from __future__ import annotations
 
 from enum import IntEnum
@@ -31,3 +48,9 @@ class UnknownLayoutError(MalrapportError):
 class UsageError(MalrapportError):
     kind = "usage"
     exit_code = ExitCode.USAGE
+
+
+def one_line(message: str, limit: int = 500) -> str:
+    """A message fit for one line of stderr and one table cell: no line breaks, bounded length."""
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
