@@ -8,44 +8,93 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
+from malrapport.extract import safety
 from malrapport.extract.errors import InputFileError
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.textlayer import page_to_words
 from malrapport.schemas.words import PageWords
 
 
-def open_pdf(path: Path, data: bytes, password: str | None) -> pdfium.PdfDocument:
-    """Open a PDF from its bytes, turning pdfium's failures into a typed, readable error."""
-    if not data:
+def open_pdf(path: Path | None, data, password: str | None) -> pdfium.PdfDocument:
+    """Open a PDF, turning every way it can fail into a typed, readable error.
+
+    ``data`` is the file's bytes or an mmap of it (the raw checks read it); pdfium
+    opens ``data`` when it is ``bytes``, else the file at ``path``, so a large
+    file is never read into memory whole.
+    """
+    if not len(data):
         raise InputFileError("empty", "the file is empty (0 bytes)")
-    if b"%PDF" not in data[:1024]:
-        raise InputFileError("not_pdf", f"not a PDF (starts with {data[:8]!r})")
+    if not safety.is_pdf(data):
+        named = f" with a {path.suffix} name" if path is not None and path.suffix else ""
+        raise InputFileError("not_pdf", f"not a PDF: {safety.sniff(data)}{named}")
+    safety.check_complete(data)
+    if isinstance(data, bytes):
+        source = data
+    else:
+        source = Path(path) if path is not None else bytes(data)
     try:
-        return pdfium.PdfDocument(data, password=password)
+        return pdfium.PdfDocument(source, password=password)
     except pdfium.PdfiumError as e:
-        text = str(e).lower()
-        if "password" in text:
-            why = "wrong password" if password else "no password given (use --password)"
-            raise InputFileError("encrypted", f"the PDF is encrypted: {why}") from e
-        raise InputFileError("damaged", f"the PDF cannot be read: {e}") from e
+        raise _open_error(e, password) from e
+
+
+def _open_error(e: pdfium.PdfiumError, password: str | None) -> InputFileError:
+    code = getattr(e, "err_code", None)
+    if code == pdfium_c.FPDF_ERR_PASSWORD or "password" in str(e).lower():
+        why = "the password given is wrong" if password else "no password given (use --password)"
+        return InputFileError("encrypted", f"the PDF is encrypted: {why}")
+    if code == pdfium_c.FPDF_ERR_SECURITY:
+        return InputFileError("encrypted", "the PDF is encrypted with a security handler "
+                                           "pdfium does not support")
+    if code == pdfium_c.FPDF_ERR_FILE:
+        return InputFileError("unreadable", f"cannot read the file: {e}")
+    if code == pdfium_c.FPDF_ERR_SUCCESS:
+        return InputFileError("damaged", "the PDF has no pages")
+    return InputFileError("damaged", "the PDF is damaged beyond repair: pdfium cannot read its "
+                                     "structure even after rebuilding the cross-reference table")
+
+
+def open_checked(path: Path | None, data, options: ExtractOptions) -> pdfium.PdfDocument:
+    """``open_pdf`` plus the document-level limits: page count, corrupt or bomb streams."""
+    pdf = open_pdf(path, data, options.password)
+    try:
+        # ExtractOptions has no max_pages yet; the CLI flag is requested (docs/bad-input.md).
+        safety.check_page_count(pdf, getattr(options, "max_pages", safety.MAX_PAGES))
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf) == -1:  # encrypted streams don't inflate
+            safety.check_streams(data, options.max_pixels)
+    except BaseException:
+        pdf.close()
+        raise
+    return pdf
 
 
 def text_pages(pdf: pdfium.PdfDocument, options: ExtractOptions) -> list[tuple[PageWords, object]]:
-    """Text-layer words of every page, with cheap page facts for triage in ``auto`` mode."""
+    """Text-layer words of every page, with cheap page facts for triage in ``auto`` mode.
+
+    Each page's images are measured first: a page holding an image above
+    ``options.max_pixels`` stops the file before anything renders or decodes it.
+    """
     out = []
     for index in range(len(pdf)):
-        page = pdf[index]
-        textpage = page.get_textpage()
-        words = page_to_words(page, index + 1, textpage)
-        facts = None
-        if options.ocr == "auto":
-            from malrapport.extract import triage
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError as e:
+            raise InputFileError("damaged", f"page {index + 1} cannot be read: {e}") from e
+        try:
+            safety.check_page_images(page, index + 1, options.max_pixels)
+            textpage = page.get_textpage()
+            words = page_to_words(page, index + 1, textpage)
+            facts = None
+            if options.ocr == "auto":
+                from malrapport.extract import triage
 
-            facts = triage.page_facts(page, textpage)
-        out.append((words, facts))
-        textpage.close()
-        page.close()
+                facts = triage.page_facts(page, textpage)
+            out.append((words, facts))
+            textpage.close()
+        finally:
+            page.close()
     return out
 
 
@@ -64,7 +113,7 @@ def pdf_to_pages(path: Path, data: bytes, options: ExtractOptions) -> list[PageW
     """Every page's words, OCR'd where the text layer is missing or unusable."""
     from malrapport.extract.ocr import ocr_page
 
-    pdf = open_pdf(path, data, options.password)
+    pdf = open_checked(path, data, options)
     try:
         pages = []
         for words, facts in text_pages(pdf, options):
