@@ -8,16 +8,24 @@ the pages are back.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
+import stat
+import statistics
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-from malrapport.extract.errors import InputFileError, MalrapportError
+from malrapport.extract.errors import InputFileError, MalrapportError, UnknownLayoutError, one_line
 from malrapport.extract.options import ExtractOptions
-from malrapport.extract.pages import needs_ocr, open_pdf, text_pages
+from malrapport.extract.pages import needs_ocr, open_checked, text_pages
 from malrapport.extract.report import pages_to_report
 from malrapport.schemas.records import ReportRecord
 from malrapport.schemas.words import PageWords
+
+# The unknown_layout message lists the words per page of at most this many pages.
+MAX_COUNTS_SHOWN = 20
 
 
 @dataclass
@@ -31,40 +39,92 @@ class FileScan:
     error: tuple[str, str] | None = None  # (kind, message)
 
 
-def file_id(data: bytes) -> str:
+def file_id(data) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def scan_file(path: Path, source_file: str, options: ExtractOptions) -> FileScan:
+    """Read the text layer of every page; finish the report when no page needs OCR.
+
+    Never raises for a bad file: the failure is recorded in ``scan.error`` as
+    (kind, one-line message). Failures while reading the PDF that pdfium or the
+    checks do not name are ``damaged``; failures after reading are the
+    parser's (``parse_failed``), or ``unknown_layout`` when no goals are found.
+    """
     scan = FileScan(path, source_file)
     try:
-        data = _read(path)
-        scan.report_id = file_id(data)
-        pdf = open_pdf(path, data, options.password)
-        try:
-            for words, facts in text_pages(pdf, options):
-                ocr, _reason = needs_ocr(words, facts, options)
-                scan.pages.append(None if ocr else words)
-                if ocr:
-                    scan.ocr_pages.append(words.number - 1)
-        finally:
-            pdf.close()
-        if not scan.ocr_pages:
-            scan.report = finish_report(scan, options)
+        with _mapped(path) as data:
+            scan.report_id = file_id(data)
+            pdf = open_checked(path, data, options)
+            try:
+                for words, facts in text_pages(pdf, options):
+                    ocr, _reason = needs_ocr(words, facts, options)
+                    scan.pages.append(None if ocr else words)
+                    if ocr:
+                        scan.ocr_pages.append(words.number - 1)
+            finally:
+                pdf.close()
     except MalrapportError as e:
-        scan.error = (e.kind, str(e))
-    except Exception as e:  # a library failed on this file: record it, keep the batch going
-        scan.error = ("damaged", f"{type(e).__name__}: {e}")
+        scan.error = (e.kind, one_line(str(e)))
+    except Exception as e:  # pdfium or a check failed on this file: record it, keep the batch going
+        scan.error = ("damaged", one_line(f"the PDF cannot be read: {type(e).__name__}: {e}"))
+    if scan.error is None and not scan.ocr_pages:
+        try:
+            scan.report = finish_report(scan, options)
+        except MalrapportError as e:
+            scan.error = (e.kind, one_line(str(e)))
+        except Exception as e:
+            scan.pages, scan.report = [], None
+            scan.error = ("parse_failed", one_line(f"{type(e).__name__}: {e}"))
+    if scan.error is not None:
+        scan.pages, scan.ocr_pages = [], []
     return scan
 
 
-def _read(path: Path) -> bytes:
+@contextmanager
+def _mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
+    """The file's bytes, memory-mapped (a 2 GB scan is not read into memory)."""
     try:
-        if os.path.getsize(path) == 0:
-            raise InputFileError("empty", "the file is empty (0 bytes)")
-        return path.read_bytes()
+        st = os.stat(path)
     except OSError as e:
         raise InputFileError("unreadable", f"cannot read the file: {e.strerror or e}") from e
+    if stat.S_ISDIR(st.st_mode):
+        raise InputFileError("unreadable", _folder_problem(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise InputFileError("unreadable", "not a regular file (a pipe, socket or device)")
+    if st.st_size == 0:
+        raise InputFileError("empty", "the file is empty (0 bytes)")
+    try:
+        fh = open(path, "rb")
+    except OSError as e:
+        raise InputFileError("unreadable", f"cannot read the file: {e.strerror or e}") from e
+    with fh:
+        try:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system without mmap
+            data = None
+        if data is None:
+            try:
+                content = fh.read()
+            except OSError as e:
+                raise InputFileError("unreadable", f"cannot read the file: {e.strerror or e}") from e
+            yield content
+            return
+        try:
+            yield data
+        finally:
+            try:
+                data.close()
+            except BufferError:  # a view is still alive; the mapping goes with the last one
+                pass
+
+
+def _folder_problem(path: Path) -> str:
+    try:
+        os.listdir(path)
+    except OSError as e:
+        return f"a folder that cannot be listed: {e.strerror or e}"
+    return "a folder, not a file"
 
 
 def ocr_job(path: Path, index: int, options: ExtractOptions) -> tuple[int, PageWords]:
@@ -79,4 +139,23 @@ def finish_report(scan: FileScan, options: ExtractOptions) -> ReportRecord:
 
     pages = [p for p in scan.pages if p is not None]
     report = pages_to_report(pages, scan.report_id, scan.source_file)
+    if not report.goals:
+        raise _unknown_layout(report, pages, options)
     return normalize_report(report, load_vocabulary(list(options.vocab_files)))
+
+
+def _unknown_layout(report: ReportRecord, pages: list[PageWords],
+                    options: ExtractOptions) -> UnknownLayoutError:
+    """No goals: say what was found, with the words per page (0 everywhere means a scan)."""
+    counts = [len(p.words) for p in pages]
+    if not any(counts):
+        hint = "; probably a scan: run with --ocr auto" if options.ocr == "never" else ""
+        return UnknownLayoutError(
+            f"no goals found: no text on any of its {len(counts)} pages (0 words per page){hint}")
+    shown = ", ".join(str(c) for c in counts[:MAX_COUNTS_SHOWN])
+    if len(counts) > MAX_COUNTS_SHOWN:
+        shown += f", … ({len(counts)} pages, median {statistics.median(counts):g})"
+    found = (f"the title {report.title!r} is known but" if report.kind
+             else "no known report title and")
+    return UnknownLayoutError(
+        f"not a known report layout: {found} no goal headings found; words per page: {shown}")
