@@ -1,21 +1,102 @@
-"""Input paths → the PDF files to extract, with the names the output records."""
+"""Input paths → the PDF files to extract, with the names the output records.
+
+Folders are walked depth first in name order. Symbolic links to folders are
+followed, but every folder is entered once (by device and inode), so a link
+loop ends the walk instead of running it forever. Nothing is skipped silently:
+a ``.pdf`` entry that is not a readable regular file (a broken link, a pipe)
+and a folder that cannot be listed are returned too, so that extraction
+records them as ``unreadable``.
+"""
 from __future__ import annotations
 
+import os
+import stat
+import unicodedata
 from pathlib import Path
 
 
 def discover(paths: list[Path]) -> list[tuple[Path, str]]:
     """PDF files under the given paths: (path, source_file as the contract names it)."""
     found: list[tuple[Path, str]] = []
+    seen: set[object] = set()
+
+    def add(path: Path, name: str) -> None:
+        key = _identity(path)
+        if key not in seen:
+            seen.add(key)
+            found.append((path, name))
+
     for given in paths:
-        if given.is_dir():
-            seen: set[Path] = set()
-            for path in sorted(given.rglob("*")):
-                if path.suffix.lower() == ".pdf" and path.is_file():
-                    real = path.resolve()
-                    if real not in seen:
-                        seen.add(real)
-                        found.append((path, path.relative_to(given).as_posix()))
+        if _is_dir(given):
+            for path in _walk(given):
+                add(path, source_name(path.relative_to(given).as_posix()))
         else:
-            found.append((given, str(given)))
+            add(given, source_name(str(given)))
     return found
+
+
+def source_name(text: str) -> str:
+    """A file name fit for a UTF-8 table cell and one line of stderr.
+
+    Bytes that are not UTF-8 (kept by Python as surrogate escapes) and
+    characters that are not printable (line breaks, control and direction
+    marks) become backslash escapes; the rest is NFC, as every output string.
+    Ordinary names pass through unchanged.
+    """
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _walk(root: Path):
+    """Files named ``*.pdf`` under root (and unlistable folders), loop-safe, in path order."""
+    entered: set[tuple[int, int]] = set()
+    stack = [_listing(root, entered)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, Path):
+            yield item  # a folder that cannot be listed: recorded as unreadable
+        elif _entry_is_dir(item):
+            stack.append(_listing(Path(item.path), entered))
+        elif item.name.lower().endswith(".pdf"):
+            yield Path(item.path)
+
+
+def _listing(folder: Path, entered: set[tuple[int, int]]):
+    """A folder's entries in name order; nothing for a folder already entered (a link loop)."""
+    try:
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in entered:
+            return
+        entered.add((st.st_dev, st.st_ino))
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        yield folder
+        return
+    yield from entries
+
+
+def _entry_is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _identity(path: Path) -> object:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ("path", os.path.abspath(path))
+    return ("inode", st.st_dev, st.st_ino)
