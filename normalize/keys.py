@@ -47,7 +47,7 @@ GOAL_SHARED_WORDS = 2
 ACTIVITY_SAME_GOAL = 80
 ACTIVITY_ANY_GOAL = 90
 ACTIVITY_REWORDED = 65
-DESCRIPTION_MATCH = 101
+DESCRIPTION_MATCH = 85
 PERIOD_RANK = {"T1": 1, "T2": 2, "T3": 3}
 # Words of goal language that say nothing about which goal it is: not counted as shared.
 GENERIC_WORDS = frozenset(

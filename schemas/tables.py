@@ -81,12 +81,59 @@ ERRORS = pa.schema([
     ("report_id", pa.string()),
 ])
 
+# The registry of goal and activity keys (normalize/registry.py) and the
+# cross-report comparison (malrapport/compare.py): one file each, rewritten whole.
+GOAL_REGISTRY = pa.schema([
+    ("goal_key", pa.string()),
+    ("municipality", pa.string()),
+    ("level", pa.string()),
+    ("title", pa.string()),
+    ("first_year", pa.int16()),
+    ("last_year", pa.int16()),
+    ("variants", pa.list_(pa.string())),
+    ("parent_key", pa.string()),
+])
+
+ACTIVITY_REGISTRY = pa.schema([
+    ("activity_key", pa.string()),
+    ("municipality", pa.string()),
+    ("goal_key", pa.string()),
+    ("title", pa.string()),
+    ("first_year", pa.int16()),
+    ("last_year", pa.int16()),
+    ("variants", pa.list_(pa.string())),
+    ("description", pa.string()),
+])
+
+COMPARISON_STATUSES = ("ej_paborjad", "pagaende_enligt_plan", "pagaende_med_avvikelse",
+                       "avslutad_enligt_plan", "avslutad_med_avvikelse", "vantelage")
+
+COMPARISON = pa.schema([
+    ("goal_key", pa.string()),
+    ("report_id", pa.string()),
+    ("municipality", pa.string()),
+    ("year", pa.int16()),
+    ("period", pa.string()),
+    ("kind", pa.string()),
+    ("period_label", pa.string()),
+    ("level", pa.string()),
+    ("number", pa.string()),
+    ("title", pa.string()),
+    ("assessment", pa.string()),
+    ("n_activities", pa.int16()),
+    *[(f"n_{status}", pa.int16()) for status in COMPARISON_STATUSES],
+    ("n_no_status", pa.int16()),
+])
+
 TABLES: dict[str, pa.Schema] = {
     "reports": REPORTS,
     "goals": GOALS,
     "activities": ACTIVITIES,
     "measures": MEASURES,
     "errors": ERRORS,
+    "goal_registry": GOAL_REGISTRY,
+    "activity_registry": ACTIVITY_REGISTRY,
+    "comparison": COMPARISON,
 }
 
 
