@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from importlib import resources
 
+from .hunspell import WORD
 from .lexicon import Lexicon, fold
 from .vocabulary import Vocabulary
 
@@ -27,7 +28,10 @@ VOCAB_BONUS = 1.5      # Zipf units added to a vocabulary word
 VOCAB_MAX_ZIPF = 5.0   # ... when rarer than this (so "år" in a goal title gains nothing)
 CONTEXT_BONUS = 1.5    # per neighbour seen beside the spelling in the corpus
 UNKNOWN_ZIPF = 1.0     # a dictionary form wordfreq does not know
-COMPOUND_ZIPF = 1.5    # a compound built by the lexicon
+COMPOUND_ZIPF = 1.0    # floor for a compound built by the lexicon ...
+COMPOUND_DISCOUNT = 2.0  # ... else its weakest part's Zipf minus this
+PART_ZIPF = 3.0        # a linking form ("hälso") as a compound part
+HEAD_WEIGHT = 0.7      # share of a compound's last part in its score
 FALLBACK_ZIPF = 3.0    # a corpus word the lexicon has no frequency for
 _TOKEN_RE = re.compile(r"[^\W_]+|[.!?:;]")
 _BOUNDARY = set(".!?:;")
@@ -35,9 +39,19 @@ _BOUNDARY = set(".!?:;")
 
 def word_class(word: str) -> str:
     """The context key of a word: lower case, or ``<num>`` for numbers."""
-    if any(c.isdigit() for c in word):
+    if any(c.isdigit() for c in word) and not any(c.isalpha() for c in word):
         return NUM
     return word.lower()
+
+
+_GLYPH_FOLD = str.maketrans({"&": "a", "6": "o", "¢": None})
+
+
+def context_fold(word: str) -> str:
+    """The fold of a neighbouring word not yet repaired (``genomf6rda`` -> ``genomforda``)."""
+    if any(c.isalpha() for c in word):
+        word = word.translate(_GLYPH_FOLD)
+    return word_class(fold(word))
 
 
 def corpus_text() -> str:
@@ -79,17 +93,31 @@ class LanguageModel:
         self.right = {(a, fold(b)) for a, b in pairs}              # (spelling, fold of next)
         self.seen = {w for pair in pairs for w in pair}
 
-    def unigram(self, form: str, compound: bool = False) -> float:
-        z = self.lexicon.zipf(form)
+    def unigram(self, form: str, parts: tuple[str, ...] = ()) -> float:
+        """Zipf-like score of a spelling; a compound (``parts``) by its weakest part."""
+        z = self.lexicon.zipf(form) or self._corpus_zipf(form)
         if not z:
-            seen = self.counts.get(form.lower(), 0)
-            if seen:
-                z = FALLBACK_ZIPF + math.log10(1 + seen)
+            if parts:
+                # the head (last part) carries the meaning; modifiers count less
+                head = self._part_zipf(parts[-1])
+                modifier = min(self._part_zipf(p) for p in parts[:-1]) if len(parts) > 1 else head
+                z = max(COMPOUND_ZIPF, HEAD_WEIGHT * head + (1 - HEAD_WEIGHT) * modifier - COMPOUND_DISCOUNT)
             else:
-                z = COMPOUND_ZIPF if compound else UNKNOWN_ZIPF
+                z = UNKNOWN_ZIPF
         if z < VOCAB_MAX_ZIPF and form.lower() in self.vocab_words:
             z += VOCAB_BONUS  # a domain word; common words need no help
         return z
+
+    def _part_zipf(self, part: str) -> float:
+        z = self.lexicon.zipf(part) or self._corpus_zipf(part)
+        if z:
+            return z
+        # a linking form ("hälso", "deltagar") is no word of its own: no frequency to expect
+        return UNKNOWN_ZIPF if self.lexicon.roles(part) & WORD else PART_ZIPF
+
+    def _corpus_zipf(self, form: str) -> float:
+        seen = self.counts.get(form.lower(), 0)
+        return FALLBACK_ZIPF + math.log10(1 + seen) if seen else 0.0
 
     def context(self, form: str, prev: str, next_fold: str) -> float:
         """Bonus for a spelling given the previous word (repaired) and the next (folded)."""

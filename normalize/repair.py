@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from typing import TextIO
 
-from .language import END, START, word_class
+from .language import END, START, context_fold, word_class
 from .lexicon import Lexicon, fold, get_lexicon
 from .language import LanguageModel
 from .phrases import PhraseTable, TitleMatcher
@@ -41,6 +41,7 @@ class Repairer:
         self.tokens = TokenRepairer(self.lexicon, self.model, self.vocabulary.words)
         self.phrases = PhraseTable(self.vocabulary)
         self.titles = TitleMatcher(self.vocabulary.goals)
+        self._suspects: dict[str, bool] = {}
 
     # ------------------------------------------------------------ the gate
     def is_degraded(self, text: str) -> bool:
@@ -67,6 +68,12 @@ class Repairer:
         return accented, suspects
 
     def _suspect(self, word: str) -> bool:
+        found = self._suspects.get(word)
+        if found is None:
+            found = self._suspects[word] = self._suspect_uncached(word)
+        return found
+
+    def _suspect_uncached(self, word: str) -> bool:
         if has_noise(word):
             return not self.tokens.is_valid(word)
         if not self.tokens.is_valid(word):
@@ -124,7 +131,7 @@ class Repairer:
             if nxt is None or _breaks_sentence(text[m.end():nxt.start()]):
                 next_fold = END
             else:
-                next_fold = word_class(fold(nxt.group()))
+                next_fold = context_fold(nxt.group())
             before_hyphen = text[m.end():m.end() + 1] == "-"
             fixed = self.tokens.repair(m.group(), prev, next_fold, degraded=degraded,
                                        before_hyphen=before_hyphen)

@@ -27,6 +27,7 @@ from .lexicon import Lexicon, fold
 PRIMARY_COST = 0.05    # per restored letter: fewer changes win a tie
 SECONDARY_COST = 1.5   # a rarer confusion (d -> ä, i -> å, ...)
 KEEP_BONUS = 0.5       # a valid word stays unless another spelling is clearly likelier
+KEEP_COMPOUND = 0.2    # ... less so a word that is valid only as a compound
 MAX_VARIANTS = 48
 
 # multi-character glyphs first: (noisy text, fold letters, accent required, cost)
@@ -61,8 +62,12 @@ class Variant:
 class Candidate:
     form: str          # lexicon spelling (lower case unless a proper noun)
     cost: float
-    compound: bool
+    parts: tuple[str, ...] = ()   # compound parts; () for a dictionary form
     identity: bool = False
+
+    @property
+    def compound(self) -> bool:
+        return bool(self.parts)
 
 
 def has_noise(token: str) -> bool:
@@ -78,6 +83,8 @@ def has_noise(token: str) -> bool:
 def fold_variants(token: str, allow_secondary: bool) -> list[Variant]:
     """The fold-space spellings an OCR token may stand for, cheapest first."""
     low = token.lower()
+    if not allow_secondary and not NOISE_CHARS.intersection(low):
+        return [Variant(fold(low), (), 0.0, False)]   # the common case: nothing to branch on
     if low.startswith("i6"):  # "I6pande": capital I read for l
         low = "l" + low[1:]
     out: list[Variant] = []
@@ -119,12 +126,13 @@ class TokenRepairer:
             self.vocab_folds.setdefault(fold(w), set()).add(w)
         self.vocab_words = frozenset(vocab_words)
         self.candidates = functools.lru_cache(maxsize=100_000)(self._candidates)
+        self.skip = functools.lru_cache(maxsize=100_000)(self._skip)
 
     # -- validity
     def is_valid(self, token: str) -> bool:
         return token in self.vocab_words or self.lexicon.is_word(token)
 
-    def skip(self, token: str) -> bool:
+    def _skip(self, token: str) -> bool:
         """Numbers, abbreviations and words without a letter are left alone."""
         letters = sum(c.isalpha() for c in token)
         if letters == 0:
@@ -147,16 +155,24 @@ class TokenRepairer:
                 break
             for v in fold_variants(token, allow_secondary):
                 # a rare confusion must land on a dictionary word, not a compound
-                for form, compound in self._forms(v.key, before_hyphen, direct_only or v.secondary):
+                for form, parts in self._forms(v.key, before_hyphen, direct_only or v.secondary):
                     if not _accents_fit(form, v.key, v.required) or not _case_fits(token, form):
                         continue
                     changes = sum(a != b for a, b in zip(form.lower(), fold(token)))
-                    cost = v.cost + PRIMARY_COST * changes + (0.3 if compound else 0.0)
+                    cost = v.cost + PRIMARY_COST * changes
                     old = found.get(form)
                     if old is None or cost < old.cost:
-                        found[form] = Candidate(form, cost, compound)
+                        found[form] = Candidate(form, cost, parts)
         if identity:
-            found[token] = Candidate(token, 0.0, not self.lexicon.is_form(token), identity=True)
+            parts = ()
+            if not self.lexicon.is_form(token) and token not in self.vocab_words:
+                lower = token.lower()
+                parts = next((p for p in self.lexicon.compounds_by_fold(fold(token)) if "".join(p) == lower),
+                             (lower,))
+                if any(not c.parts for c in found.values()):
+                    # an ad-hoc compound ("lag|stadium") gives way to a dictionary word ("lågstadium")
+                    return tuple(found.values())
+            found[token] = Candidate(token, 0.0, parts, identity=True)
         return tuple(found.values())
 
     def _forms(self, key: str, before_hyphen: bool, direct_only: bool):
@@ -165,8 +181,8 @@ class TokenRepairer:
         forms = [f for f in self.lexicon.by_fold(key) if self.lexicon.roles(f) & role]
         forms += [w for w in self.vocab_folds.get(key, ()) if w not in forms]
         if forms or direct_only:
-            return [(f, False) for f in forms]
-        return [("".join(parts), True) for parts in self.lexicon.compounds_by_fold(key)]
+            return [(f, ()) for f in forms]
+        return [("".join(parts), parts) for parts in self.lexicon.compounds_by_fold(key)]
 
     # -- choice
     def repair(self, token: str, prev: str, next_fold: str, *,
@@ -179,10 +195,10 @@ class TokenRepairer:
             return token
         best, best_score = None, float("-inf")
         for c in cands:
-            score = (self.model.unigram(c.form, c.compound)
+            score = (self.model.unigram(c.form, c.parts)
                      + self.model.context(c.form, prev, next_fold) - c.cost)
             if c.identity:
-                score += KEEP_BONUS
+                score += KEEP_COMPOUND if c.parts else KEEP_BONUS
             if score > best_score or (score == best_score and c.identity):
                 best, best_score = c, score
         if best is None or best.identity:
