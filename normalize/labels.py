@@ -32,6 +32,7 @@ ASSESSMENTS: dict[str, str] = {
 LABEL_THRESHOLD = 80.0   # rapidfuzz ratio (0-100) a label must reach
 LABEL_MARGIN = 6.0       # ... and beat the runner-up by (else ambiguous: None)
 PREFIX_PENALTY = 4.0     # a wrapped label cut after its first words ("Pågående enligt")
+MIN_PREFIX = 5           # letters such a cut label needs ("Ej" alone says too little)
 
 _GLYPHS = str.maketrans({"&": "a", "6": "o", "¢": "o", "@": " ", "®": " ", "©": " ", "|": " "})
 _NOT_WORD = re.compile(r"[^a-z ]+")
@@ -66,7 +67,7 @@ def _best(query: str, choices: dict[str, str]) -> str | None:
     for label, key in choices.items():
         score = fuzz.ratio(query, label)
         words = label.split()
-        if n_words < len(words):  # a label cut short where the cell wrapped
+        if n_words < len(words) and len(query) >= MIN_PREFIX:  # a label cut where the cell wrapped
             score = max(score, fuzz.ratio(query, " ".join(words[:n_words])) - PREFIX_PENALTY)
         scored.append((score, key))
     scored.sort(reverse=True)

@@ -136,7 +136,8 @@ def test_status_key_reads_noisy_labels(raw, key):
     assert status_key(raw) == key
 
 
-@pytest.mark.parametrize("raw", [None, "", "Pågående", "Avslutad", "Kommentar", "Sjukfrånvaro, procentandel"])
+@pytest.mark.parametrize("raw", [None, "", "Pågående", "Avslutad", "Ej", "Ej aktuellt", "Enligt plan",
+                                 "Kommentar", "Sjukfrånvaro, procentandel"])
 def test_status_key_is_none_when_nothing_is_close(raw):
     assert status_key(raw) is None
 
@@ -155,7 +156,7 @@ def test_assessment_key_reads_noisy_labels(raw, key):
     assert assessment_key(raw) == key
 
 
-@pytest.mark.parametrize("raw", [None, "", "Bedömning", "Kommentar", "Pågående enligt plan"])
+@pytest.mark.parametrize("raw", [None, "", "Ej", "Bedömning", "Kommentar", "Pågående enligt plan"])
 def test_assessment_key_is_none_when_nothing_is_close(raw):
     assert assessment_key(raw) is None
 
