@@ -64,13 +64,15 @@ def fold(word: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    aff: Path
-    dic: Path
+    aff: Path | None        # None: no hunspell dictionary, the word lists alone
+    dic: Path | None
     wordlists: tuple[Path, ...] = ()
 
     def digest(self) -> str:
         h = hashlib.sha256(f"format={CACHE_FORMAT};freq={_wordfreq_version()}".encode())
         for p in (self.aff, self.dic, *self.wordlists):
+            if p is None:
+                continue
             st = p.stat()
             h.update(f"{p}:{st.st_size}:{int(st.st_mtime)}".encode())
         return h.hexdigest()[:16]
@@ -82,14 +84,23 @@ def find_sources(dict_dirs=DICT_DIRS, names=DICT_NAMES, wordlists=WORDLISTS) -> 
             aff, dic = d / f"{name}.aff", d / f"{name}.dic"
             if aff.is_file() and dic.is_file():
                 return Sources(aff, dic, tuple(p for p in wordlists if p.is_file()))
+    found = tuple(p for p in wordlists if p.is_file())
+    if found:  # a plain word list knows no compounds, but it beats nothing
+        return Sources(None, None, found)
     raise LexiconMissing(
-        "no Swedish hunspell dictionary (sv_SE.aff/.dic) found in "
-        + ", ".join(map(str, dict_dirs)) + "; install it with: apt-get install hunspell-sv-se"
+        "no Swedish dictionary (hunspell sv_SE.aff/.dic or /usr/share/dict/swedish) found in "
+        + ", ".join(map(str, dict_dirs)) + "; install it with: apt-get install hunspell-sv-se wswedish"
     )
 
 
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def default_cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/malrapport`` or ``~/.cache/malrapport`` (None without a home)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
     return Path(base) / "malrapport"
 
 
@@ -115,7 +126,7 @@ def build_tables(sources: Sources) -> tuple[dict[str, int], dict[str, tuple[str,
     """Expand the dictionary, add frequencies, index by fold."""
     import math
 
-    forms = expand_dic(sources.dic, read_aff(sources.aff))
+    forms = expand_dic(sources.dic, read_aff(sources.aff)) if sources.dic is not None else {}
     for path in sources.wordlists:
         for w in read_wordlist(path):
             if w.isalpha():
@@ -151,7 +162,7 @@ def load_tables(sources: Sources, cache_dir: Path | None):
             pass
     tables = build_tables(sources)
     if path is not None:
-        _write_atomic(path, lambda fh: fh.write(marshal.dumps(tables)))
+        _write_atomic(path, lambda tmp: Path(tmp).write_bytes(marshal.dumps(tables)))
     return tables
 
 
@@ -168,8 +179,8 @@ def _load_tries(sources: Sources, cache_dir: Path | None, stem: str):
     folds_trie = marisa_trie.BytesTrie(
         (k, f.encode("utf-8")) for k, fs in folds.items() for f in fs)
     if cache_dir is not None:
-        _write_atomic(forms_path, forms_trie.write)
-        _write_atomic(folds_path, folds_trie.write)
+        _write_atomic(forms_path, forms_trie.save)
+        _write_atomic(folds_path, folds_trie.save)
     return _TrieForms(forms_trie), _TrieFolds(folds_trie)
 
 
@@ -211,15 +222,19 @@ class _TrieFolds:
         return len(self.trie)
 
 
-def _write_atomic(path: Path, write) -> None:
+def _write_atomic(path: Path, save) -> None:
+    """``save(tmp_path)``, then rename into place: readers never see half a file."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
+        os.close(fd)
+        save(tmp)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except OSError:
-        pass  # an unwritable cache only costs the next process a rebuild
+    except OSError:  # an unwritable cache only costs the next process a rebuild
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 # ---------------------------------------------------------------- lookups

@@ -77,6 +77,27 @@ def test_hunspell_expansion_on_a_small_dictionary(tmp_path):
     assert not lex.is_word("bidragvård") and not lex.is_word("hälso")
 
 
+def test_lexicon_cache_round_trip_and_word_list_fallback(tmp_path):
+    from malrapport.normalize.lexicon import LexiconMissing, Sources, find_sources, load_tables
+
+    (tmp_path / "sv_SE.aff").write_text("SET UTF-8\nCOMPOUNDBEGIN X\nCOMPOUNDEND Y\n", encoding="utf-8")
+    (tmp_path / "sv_SE.dic").write_text("2\nhälso/X\nvård/XY\n", encoding="utf-8")
+    (tmp_path / "swedish").write_bytes("Ånge\nmålet\n".encode("latin-1"))   # wswedish is ISO-8859-1
+    sources = find_sources(dict_dirs=(tmp_path,), wordlists=(tmp_path / "swedish",))
+    cache = tmp_path / "cache"
+    built = Lexicon(*load_tables(sources, cache))
+    assert list(cache.iterdir())                                    # compiled once ...
+    cached = Lexicon(*load_tables(sources, cache))                  # ... and read back
+    for lex in (built, cached):
+        assert lex.is_word("hälsovård") and lex.is_word("Ånge") and lex.is_word("målet")
+        assert lex.words_by_fold("malet") == ["målet"] and not lex.is_word("vårdhälso")
+    only_list = find_sources(dict_dirs=(tmp_path / "none",), wordlists=(tmp_path / "swedish",))
+    assert only_list == Sources(None, None, (tmp_path / "swedish",))
+    assert Lexicon(*load_tables(only_list, None)).is_word("målet")
+    with pytest.raises(LexiconMissing, match="hunspell-sv-se"):
+        find_sources(dict_dirs=(tmp_path / "none",), wordlists=())
+
+
 # ---------------------------------------------------------------- vocabulary
 
 def test_package_vocabulary_has_goals_labels_and_places():
