@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import difflib
 import re
 
 from rapidfuzz import fuzz, process
@@ -17,6 +18,7 @@ from .lexicon import fold
 from .vocabulary import Vocabulary
 
 TITLE_THRESHOLD = 92.0   # rapidfuzz ratio (0-100) on folded titles
+WORD_THRESHOLD = 60.0    # ... and per word when a title is respelled like its match
 MAX_PHRASE_WORDS = 8
 _WORD_RE = re.compile(r"(?:[^\W_]|[&¢])+")
 _DIGITS_RE = re.compile(r"\d+")
@@ -90,7 +92,7 @@ class TitleMatcher:
         self.threshold = threshold
 
     def match(self, text: str, exact_fold: bool = False) -> str | None:
-        """The canonical title for ``text``, or None when none is close enough.
+        """The canonical title closest to ``text``, or None when none is close enough.
 
         ``exact_fold``: accept only a title that differs from ``text`` in
         diacritics and case alone (for clean text).
@@ -109,4 +111,29 @@ class TitleMatcher:
             return None
         if exact_fold and fold(title) != fold(body):
             return None
-        return title + flat[len(body):]   # keep the text's own closing period
+        return title
+
+
+def respell_like(text: str, canonical: str, fallback) -> str:
+    """``text`` with each word that aligns with a word of ``canonical`` spelled as there.
+
+    Punctuation, spacing and words that do not align (``m.m.`` against ``mm``)
+    stay as in ``text``; words that do not align go through ``fallback``.
+    """
+    spans = list(_WORD_RE.finditer(text))
+    target = _WORD_RE.findall(canonical)
+    a = [fuzzy_fold(m.group()) for m in spans]
+    b = [fuzzy_fold(w) for w in target]
+    respelled: dict[int, str] = {}
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+            for k in range(i2 - i1):
+                if op == "equal" or fuzz.ratio(a[i1 + k], b[j1 + k]) >= WORD_THRESHOLD:
+                    respelled[i1 + k] = target[j1 + k]
+    out, last = [], 0
+    for i, m in enumerate(spans):
+        out.append(text[last:m.start()])
+        out.append(respelled.get(i) or fallback(m.group()))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)

@@ -17,7 +17,7 @@ from typing import TextIO
 from .language import END, START, context_fold, word_class
 from .lexicon import Lexicon, fold, get_lexicon
 from .language import LanguageModel
-from .phrases import PhraseTable, TitleMatcher
+from .phrases import PhraseTable, TitleMatcher, respell_like
 from .tokens import TokenRepairer, has_noise
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -27,6 +27,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?:;]|\n\s*\n")
 _BAR_I = re.compile(r"(^[ \t]*|[.!?][ \t]+)\|(?=\s+[a-zåäö])", re.MULTILINE)
 MIN_SUSPECTS = 1
 LOCAL_EVIDENCE = 8      # words for a paragraph to overrule the text-wide decision
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
 _ACCENTS = set("åäöÅÄÖ")
 
@@ -144,17 +145,21 @@ class Repairer:
 
     # ------------------------------------------------------------ titles
     def repair_title(self, text: str, degraded: bool | None = None) -> str:
-        """A goal or activity title: a canonical goal title if one matches, else token repair."""
+        """A goal or activity title: words spelled as in a matching canonical goal
+        title, else token repair.  A title is one line (a wrapped heading is joined)."""
         if not text:
             return text
-        text = unicodedata.normalize("NFC", text)
+        text = _LINE_BREAK.sub(" ", unicodedata.normalize("NFC", text).strip())
         if degraded is None:
             degraded = self.is_degraded(text)
         canonical = self.titles.match(text, exact_fold=not degraded)
-        if canonical is not None:
-            # a title already spelled like the vocabulary keeps its own spacing
-            return text if canonical == " ".join(text.split()) else canonical
-        return self.repair_text(text, degraded)
+        if canonical is None:
+            return self.repair_text(text, degraded)
+        word_repair = functools.partial(self._repair_word, degraded=degraded)
+        return respell_like(text, canonical, word_repair)
+
+    def _repair_word(self, word: str, degraded: bool) -> str:
+        return self.tokens.repair(word, START, "", degraded=degraded)
 
 
 def _breaks_sentence(gap: str) -> bool:
