@@ -13,12 +13,12 @@ import difflib
 import re
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .lexicon import fold
 from .vocabulary import Vocabulary
 
 TITLE_THRESHOLD = 92.0   # rapidfuzz ratio (0-100) on folded titles
-WORD_THRESHOLD = 60.0    # ... and per word when a title is respelled like its match
 MAX_PHRASE_WORDS = 8
 _WORD_RE = re.compile(r"(?:[^\W_]|[&¢])+")
 _DIGITS_RE = re.compile(r"\d+")
@@ -114,11 +114,14 @@ class TitleMatcher:
         return title
 
 
-def respell_like(text: str, canonical: str, fallback) -> str:
+def respell_like(text: str, canonical: str, fallback, is_word=lambda w: False) -> str:
     """``text`` with each word that aligns with a word of ``canonical`` spelled as there.
 
-    Punctuation, spacing and words that do not align (``m.m.`` against ``mm``)
-    stay as in ``text``; words that do not align go through ``fallback``.
+    A word aligns when its fold is the same (``boendemiljoer``), or when it is
+    no word (``is_word``) and one edit from the canonical word (``hdg`` for
+    ``hög``).  Punctuation, spacing and words that do not align (``m.m.``
+    against ``mm``, ``invånare`` against ``innevånare``) stay as in ``text``,
+    the words going through ``fallback``.
     """
     spans = list(_WORD_RE.finditer(text))
     target = _WORD_RE.findall(canonical)
@@ -128,7 +131,9 @@ def respell_like(text: str, canonical: str, fallback) -> str:
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
             for k in range(i2 - i1):
-                if op == "equal" or fuzz.ratio(a[i1 + k], b[j1 + k]) >= WORD_THRESHOLD:
+                raw, want = a[i1 + k], b[j1 + k]
+                if op == "equal" or (not is_word(spans[i1 + k].group())
+                                     and Levenshtein.distance(raw, want) <= max(1, len(want) // 6)):
                     respelled[i1 + k] = target[j1 + k]
     out, last = [], 0
     for i, m in enumerate(spans):

@@ -156,7 +156,7 @@ class Repairer:
         if canonical is None:
             return self.repair_text(text, degraded)
         word_repair = functools.partial(self._repair_word, degraded=degraded)
-        return respell_like(text, canonical, word_repair)
+        return respell_like(text, canonical, word_repair, self.tokens.is_valid)
 
     def _repair_word(self, word: str, degraded: bool) -> str:
         return self.tokens.repair(word, START, "", degraded=degraded)

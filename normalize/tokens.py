@@ -26,7 +26,7 @@ from .lexicon import Lexicon, fold
 
 PRIMARY_COST = 0.05    # per restored letter: fewer changes win a tie
 SECONDARY_COST = 1.5   # a rarer confusion (d -> ä, i -> å, ...)
-KEEP_BONUS = 0.5       # a valid word stays unless another spelling is clearly likelier
+KEEP_BONUS = 0.1       # a valid word stays unless another spelling is clearly likelier
 KEEP_COMPOUND = 0.2    # ... less so a word that is valid only as a compound
 MAX_VARIANTS = 48
 
