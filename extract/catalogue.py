@@ -17,7 +17,9 @@ from malrapport.normalize.labels import fold
 
 AREA_PREFIX = re.compile(r"^m\w{0,2}l inom m\w{0,2}lomr\w{0,2}de\s+(.+)$")
 ECONOMY_GROUP = "verksamhetsmal for god ekonomisk hushallning"
-BULLETS = ("•", "·", "-", "–", "*", "»", "e", "o")
+# Bullets as drawn, and as OCR reads them (the dot often comes out as « or », or is lost).
+BULLET_CHARS = "•·-–*»«©®"
+BULLET_WORDS = {"e", "o", "°"}
 MATCH_THRESHOLD = 88
 
 
@@ -71,18 +73,30 @@ def lines_to_catalogue(lines: list[Line]) -> Catalogue:
             continue
         if area is None and not economy:
             continue
-        first = line.words[0].text
-        if first in BULLETS and len(line.words) > 1:
-            items.append([w.text for w in line.words[1:]])
-        elif first.startswith("•"):
-            items.append([first[1:]] + [w.text for w in line.words[1:]])
-        elif items and line.bold is False and not _looks_like_heading(line):
-            items[-1].extend(w.text for w in line.words)
+        words = _without_bullet(line)
+        if _looks_like_heading(line) or not words:
+            flush()
+            area, economy = None, False
+        elif len(words) < len(line.words) or line.words[0].text[0] in BULLET_CHARS:
+            items.append(words)
+        elif items and not (items[-1][-1].endswith(".") and words[0][:1].isupper()):
+            items[-1].extend(words)  # a wrapped item
+        elif items or not line.bold:
+            items.append(words)  # an item whose bullet OCR lost
         else:
             flush()
             area, economy = None, False
     flush()
     return cat
+
+
+def _without_bullet(line: Line) -> list[str]:
+    words = [w.text for w in line.words]
+    if words and (words[0] in BULLET_WORDS or not words[0].strip(BULLET_CHARS)):
+        words = words[1:]
+    if words:
+        words[0] = words[0].lstrip(BULLET_CHARS)
+    return [w for w in words if w]
 
 
 def _looks_like_heading(line: Line) -> bool:

@@ -17,6 +17,8 @@ from malrapport.schemas.words import PageWords, Word
 # Words whose vertical centres differ by less than this fraction of their height
 # stand on one line.
 LINE_TOLERANCE = 0.45
+# How many of the most recent lines a word may still join.
+LINE_LOOKBACK = 3
 # Header/footer bands: this fraction of the page height at the top and bottom.
 RUNNING_BAND = 0.11
 # A band line repeating on this share of pages (and on two at least) is running.
@@ -69,19 +71,33 @@ class Line:
 
 
 def words_to_lines(page: PageWords) -> list[Line]:
-    """Group a page's words into lines, top to bottom, each left to right."""
-    words = sorted(page.words, key=lambda w: (w.ymid, w.x0))
+    """Group a page's words into lines, top to bottom, each left to right.
+
+    A word joins the nearby line whose horizontally nearest word sits at its
+    height, so the lines of a slightly skewed scan do not interleave.
+    """
     rows: list[list[Word]] = []
-    for word in words:
-        if rows:
-            row = rows[-1]
-            ref = statistics.median(w.ymid for w in row)
-            height = min(word.height, statistics.median(w.height for w in row))
-            if abs(word.ymid - ref) <= LINE_TOLERANCE * max(height, 1.0):
-                row.append(word)
-                continue
-        rows.append([word])
-    return [Line(tuple(sorted(r, key=lambda w: w.x0)), page.number, page.height) for r in rows]
+    for word in sorted(page.words, key=lambda w: (w.ymid, w.x0)):
+        best, best_dist = None, None
+        for row in rows[-LINE_LOOKBACK:]:
+            near = min(row, key=lambda w: abs(w.xmid - word.xmid))
+            dist = abs(word.ymid - near.ymid)
+            if dist <= LINE_TOLERANCE * max(word.height, near.height, 1.0) and (
+                    best_dist is None or dist < best_dist):
+                best, best_dist = row, dist
+        if best is None:
+            rows.append([word])
+        else:
+            best.append(word)
+    lines = [Line(tuple(sorted(r, key=lambda w: w.x0)), page.number, page.height) for r in rows]
+    lines = [l for l in lines if not _is_speck(l)]
+    return sorted(lines, key=lambda l: l.ymid)
+
+
+def _is_speck(line: Line) -> bool:
+    """An OCR line of a stray mark or two: no letter or digit at all."""
+    return (all(w.source == "ocr" for w in line.words) and len(line.text) <= 3
+            and not any(c.isalnum() for c in line.text))
 
 
 def _running_key(line: Line) -> str:

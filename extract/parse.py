@@ -20,7 +20,8 @@ from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 
 ECONOMY_MARKERS = ("ekonomisk hushallning",)
 MEASURE_SIZE_TOLERANCE = 0.1
-_ICON_NOISE = {"®", "©", "@", "®)", "©)", "e", "o", "O", "0", "«", "»"}
+# A bullet as drawn, and as OCR reads it.
+_BULLETS = {"•", "·", "«", "»", "©", "®", "°"}
 
 
 @dataclass
@@ -213,14 +214,24 @@ def _strip_icon(text: str | None) -> str:
     if not text:
         return ""
     words = text.split()
-    while words and (not any(c.isalpha() for c in words[0])
-                     or (words[0] in _ICON_NOISE and len(words) > 1)):
+    # No status or assessment label starts with a one-letter word: one is the icon.
+    while len(words) > 1 and (not any(c.isalpha() for c in words[0]) or len(words[0]) == 1):
+        words = words[1:]
+    if words and not any(c.isalpha() for c in words[0]):
         words = words[1:]
     return " ".join(words)
 
 
 def _lines_text(lines: list[Line]) -> str:
-    return " ".join(l.text for l in lines)
+    """Lines joined by spaces; a bulleted line starts a line of its own, behind ``•``."""
+    text = ""
+    for line in lines:
+        words = [w.text for w in line.words]
+        if len(words) > 1 and words[0] in _BULLETS:
+            text += ("\n" if text else "") + "• " + " ".join(words[1:])
+        else:
+            text += (" " if text else "") + " ".join(words)
+    return text
 
 
 def _join(parts: list[str]) -> str | None:

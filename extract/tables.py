@@ -25,6 +25,7 @@ DATE_COLUMNS = ("start", "end")
 # an icon or a little indent before a cell's text still falls inside the column.
 BOUNDARY_PAD = 1.2
 ROW_SIZE_TOLERANCE = 0.05
+OCR_ROW_SIZE_TOLERANCE = 0.08
 # Neighbouring cells stand at least this many font sizes apart; closer words
 # are one run of text that merely crosses a column boundary.
 CELL_GAP = 0.8
@@ -109,10 +110,29 @@ def starts_row(cells: dict[str, list[Word]] | None, header: TableHeader) -> bool
 
 
 def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None) -> bool:
-    """A wrapped title or status: inside those columns, in the row's font size."""
+    """A wrapped title or status: inside those columns, in the row's font size.
+
+    The rest of a status cut short (``Pågående enligt`` / ``plan``) always
+    continues the row; OCR sizes are estimates, so they get a wider tolerance.
+    """
+    if not cells or not set(cells) <= {"title", "status"}:
+        return False
+    if "status" in cells and _status_incomplete(row.text("status")):
+        return True
     first = row.lines[0]
-    return (bool(cells) and set(cells) <= {"title", "status"}
-            and abs(line.size - first.size) <= ROW_SIZE_TOLERANCE * first.size)
+    ocr = any(w.source == "ocr" for w in line.words)
+    tolerance = OCR_ROW_SIZE_TOLERANCE if ocr else ROW_SIZE_TOLERANCE
+    return abs(line.size - first.size) <= tolerance * first.size
+
+
+def _status_incomplete(text: str) -> bool:
+    """The status so far is the first words of a label, not a whole one."""
+    folded = fold(" ".join(w for w in text.split() if any(c.isalpha() for c in w)))
+    if not folded:
+        return False
+    whole = max(fuzz.ratio(folded, fold(s)) for s in STATUSES)
+    partial = max(fuzz.ratio(folded, p) for p in _STATUS_PREFIXES)
+    return partial >= STATUS_SIMILARITY and partial > whole
 
 
 def lines_to_rows(lines: list[Line], header: TableHeader) -> list[Row | Line]:

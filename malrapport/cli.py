@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("outdir", type=Path)
     ev.add_argument("--gold", type=Path, required=True)
     ev.add_argument("--min-f1", type=float, default=None)
+    ev.add_argument("--diffs", action="store_true", help="also list every field that differs")
 
     sub.add_parser("repair-text", help="restore Swedish diacritics in OCR text (stdin → stdout)")
 
@@ -59,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _extract(args) -> int:
+    from malrapport.extract.errors import MalrapportError
     from malrapport.extract.options import ExtractOptions
     from malrapport.extract.pipeline import run
+    from malrapport.extract.progress import make_progress
 
     try:
         options = ExtractOptions(
@@ -76,25 +79,79 @@ def _extract(args) -> int:
         print(f"malrapport: {p}: no such file or folder", file=sys.stderr)
     if missing:
         return ExitCode.USAGE
+    if options.executor == "dask" and not options.scheduler:
+        print("malrapport: --executor dask needs --scheduler tcp://HOST:PORT", file=sys.stderr)
+        return ExitCode.USAGE
 
-    summary = run(list(args.paths), args.out, options, on_event=_failure_printer())
+    progress = make_progress(show_bar=not options.quiet and sys.stderr.isatty())
+    try:
+        with _sigterm_as_interrupt():
+            summary = run(list(args.paths), args.out, options,
+                          on_event=_failure_printer(progress), progress=progress)
+    except MalrapportError as e:
+        print(f"malrapport: {e}", file=sys.stderr)
+        return e.exit_code
     print(summary.line(), file=sys.stderr)
+    if summary.interrupted:
+        print("malrapport: interrupted; run the same command again to go on", file=sys.stderr)
+        return 130
     return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
 
 
-def _failure_printer():
-    def on_event(kind, scan):
-        if kind == "failed" and scan.error is not None:
-            print(f"malrapport: {scan.source_file}: {scan.error[0]}: {scan.error[1]}", file=sys.stderr)
-        elif kind == "failed":
-            print(f"malrapport: {scan.source_file}: failed", file=sys.stderr)
+def _failure_printer(progress):
+    def on_event(event):
+        if event.kind == "failed":
+            progress.message(f"malrapport: {event.source_file}: {event.error}: {event.message}")
     return on_event
 
 
-def _evaluate(args) -> int:
-    from malrapport.evaluate import evaluate, format_scores
+class _sigterm_as_interrupt:
+    """SIGTERM stops a batch the way Ctrl-C does: workers stopped, the summary printed."""
 
-    scores = evaluate(args.outdir, args.gold)
+    def __enter__(self):
+        import signal
+        import threading
+
+        self._old = None
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self._old is not None:
+            signal.signal(signal.SIGTERM, self._old)
+
+
+def _evaluate(args) -> int:
+    import pyarrow as pa
+
+    from malrapport.evaluate import evaluate, format_diffs, format_scores
+    from malrapport.schemas.tables import SchemaVersionError
+
+    def usage(message: str) -> int:
+        print(f"malrapport: {' '.join(message.split())}", file=sys.stderr)
+        return ExitCode.USAGE
+
+    if not args.outdir.is_dir():
+        return usage(f"{args.outdir}: no such folder")
+    if not any((args.outdir / name).is_dir() for name in ("reports", "errors")):
+        return usage(f"{args.outdir}: not a malrapport output folder (no reports/ or errors/ in it)")
+    if not args.gold.is_dir() or not any(args.gold.glob("*.json")):
+        return usage(f"{args.gold}: no gold annotations (*.json) there")
+    try:
+        scores = evaluate(args.outdir, args.gold)
+    except SchemaVersionError as e:
+        return usage(f"{e}; extract again into a new folder with this malrapport")
+    except (pa.ArrowException, OSError) as e:
+        return usage(f"{args.outdir}: not a malrapport output, a table cannot be read: {e}")
+    if args.diffs:
+        print(format_diffs(scores))
     print(format_scores(scores))
     if args.min_f1 is not None and scores.field_f1 < args.min_f1:
         print(f"malrapport: field_f1 {scores.field_f1:.4f} is below --min-f1 {args.min_f1}",

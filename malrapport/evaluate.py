@@ -47,6 +47,7 @@ class Scores:
     pred_fields: int = 0
     correct_fields: int = 0
     missing_reports: list[str] = field(default_factory=list)
+    diffs: list[tuple[str, str, object, object]] = field(default_factory=list)  # key, where, gold, found
 
     @property
     def field_f1(self) -> float:
@@ -69,6 +70,7 @@ def _norm(value):
 class _Scorer:
     def __init__(self) -> None:
         self.s = Scores()
+        self.where = ""
 
     def fields(self, table: str, names, gold: dict | None, pred: dict | None) -> None:
         for name in names:
@@ -79,6 +81,9 @@ class _Scorer:
                 self.s.pred_fields += 1
             if gold is not None and pred is not None:
                 ok = _norm(gold.get(name)) == _norm(pred.get(name))
+                if not ok:
+                    where = f"{self.where} {gold.get('number') or gold.get('title') or gold.get('name') or ''}"
+                    self.s.diffs.append((key, where.strip()[:60], gold.get(name), pred.get(name)))
                 self.s.correct_fields += ok
                 self.s.fields[key][0] += ok
                 self.s.fields[key][1] += 1
@@ -139,6 +144,7 @@ def evaluate(outdir: Path, gold_dir: Path) -> Scores:
     for gold_file in sorted(Path(gold_dir).glob("*.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         report = by_stem.get(gold_file.stem)
+        scorer.where = gold_file.stem
         if report is None:
             scorer.s.missing_reports.append(gold_file.stem)
         _score_report(scorer, gold, report, goals, activities, measures)
@@ -170,6 +176,12 @@ def _score_report(scorer: _Scorer, gold: dict, report: dict | None, goals, activ
                                     ("measures", MEASURE_FIELDS, measures)):
             extra = [a for a in items if a["report_id"] == rid and a["goal_number"] == pg["number"]]
             scorer.items(table, names, [], extra, [])
+
+
+def format_diffs(s: Scores) -> str:
+    """Every field that differs from the gold: where, what the gold says, what was found."""
+    return "\n".join(f"{key:<24} {where}\n    gold:  {gold!r}\n    found: {found!r}"
+                     for key, where, gold, found in s.diffs)
 
 
 def format_scores(s: Scores) -> str:
