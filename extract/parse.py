@@ -9,6 +9,7 @@ uppsikt-style status lines in ``_add_text`` too; measures in ``_on_measure_line`
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from malrapport.extract.blocks import Block, Heading, Label, Paragraph, TableHeader
@@ -20,6 +21,8 @@ from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 
 ECONOMY_MARKERS = ("ekonomisk hushallning",)
 MEASURE_SIZE_TOLERANCE = 0.1
+# How OCR reads a per cent sign in a unit: (96), (26), (9/60), (9%), (o/o).
+OCR_PERCENT = re.compile(r"%|9?%|96|26|9/6?0?|o/o|0/0")
 # A bullet as drawn, and as OCR reads it.
 _BULLETS = {"•", "·", "«", "»", "©", "®", "°"}
 
@@ -70,6 +73,7 @@ class _Parser:
         self.activity: _Activity | None = None
         self.awaiting: str | None = None  # "assessment" | "goal_comment"
         self.last_measure_line: Line | None = None
+        self.measure_rows: list[Line] = []
 
     def feed(self, block: Block) -> None:
         if isinstance(block, Heading):
@@ -114,6 +118,7 @@ class _Parser:
         self.awaiting = None
         if self.table is None or self.table.kind != header.kind:
             self.activity = None
+            self.measure_rows = []
         self.table = header
 
     def _on_paragraph(self, para: Paragraph) -> None:
@@ -168,15 +173,17 @@ class _Parser:
         (act.comment if act.in_comment else act.description).append(text)
 
     def _on_measure_lines(self, lines: list[Line]) -> None:
-        """Rows of a measures table; a note under it (smaller print, or a paragraph
-        of its own with no target or outcome) ends the table."""
+        """Rows of a measures table; a note under it (smaller print than the rows,
+        or a paragraph of its own with no target or outcome) ends the table."""
         for i, line in enumerate(lines):
             cells = measure_cells(line, self.table)
-            smaller = line.size < (1 - MEASURE_SIZE_TOLERANCE) * self.table.size
+            first = self.measure_rows[0] if self.measure_rows else None
+            smaller = first is not None and line.size < (1 - MEASURE_SIZE_TOLERANCE) * first.size
             note = i == 0 and self.goal.measures and cells is not None and set(cells) == {"name"}
             if cells is None or smaller or note:
                 self.table = None
                 return
+            self.measure_rows.append(line)
             self._on_measure_line(line, cells)
 
     def _on_measure_line(self, line: Line, cells: dict[str, str]) -> None:
@@ -199,6 +206,8 @@ def _measure(cells: dict[str, str]) -> MeasureRecord:
         head, _, tail = name.rpartition("(")
         if len(tail) <= 12:
             name, unit = head.strip(), tail[:-1].strip() or None
+            if unit and OCR_PERCENT.fullmatch(unit):
+                unit = "%"
     return MeasureRecord(name=name, target=cells.get("target") or None,
                          outcome=cells.get("outcome") or None, unit=unit)
 
