@@ -1,25 +1,32 @@
 """Typed errors. Each carries a short kind (the ``errors.error`` column) and the
 exit code; only the CLI turns them into exit codes.
 
-Kinds a file can fail with (docs/bad-input.md says what the user sees):
+Kinds a file can fail with in ``jobs.scan_file`` (``FILE_KINDS``; the pipeline
+adds ``timeout`` and ``ocr_failed``; docs/bad-input.md says what the user sees):
 
-===================  ==========================================================
-``empty``            the file has 0 bytes
-``unreadable``       the file cannot be read (permissions, a broken link, a folder)
-``not_pdf``          the bytes are not a PDF (a Word file, an image, text…)
-``truncated``        the PDF ends early (an incomplete download or copy)
-``damaged``          the PDF is corrupt beyond what pdfium repairs
-``encrypted``        a password is needed (``--password``) or the one given is wrong
-``too_many_pages``   more pages than the page limit
-``image_too_large``  an image above ``--max-pixels`` (a possible decompression bomb)
-``stream_too_large`` a compressed stream that inflates beyond a sane size
-``unknown_layout``   readable, but no goals found: not a known report layout
-``parse_failed``     the parser failed on this file (a bug: please report it)
-===================  ==========================================================
+  empty             the file has 0 bytes
+  unreadable        the file cannot be read (permissions, a broken link, a folder)
+  not_pdf           the bytes are not a PDF (a Word file, an image, text…)
+  truncated         the PDF ends early (an incomplete download or copy)
+  damaged           the PDF is corrupt beyond what pdfium repairs, or text would be lost
+  encrypted         a password is needed (``--password``) or the one given is wrong
+  too_many_pages    more pages than the page limit
+  image_too_large   an image above ``--max-pixels`` (a possible decompression bomb)
+  stream_too_large  a compressed stream that inflates beyond a sane size
+  too_complex       a page with an absurd number of drawing objects
+  unknown_layout    readable, but no goals found: not a known report layout
+  parse_failed      the parser failed on this file (a bug: please report it)
+  internal_error    malrapport failed reading this file (a bug: please report it)
 """
 from __future__ import annotations
 
 from enum import IntEnum
+
+
+FILE_KINDS = frozenset({
+    "empty", "unreadable", "not_pdf", "truncated", "damaged", "encrypted", "too_many_pages",
+    "image_too_large", "stream_too_large", "too_complex", "unknown_layout", "parse_failed",
+    "internal_error"})
 
 
 class ExitCode(IntEnum):

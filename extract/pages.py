@@ -26,6 +26,9 @@ def open_pdf(path: Path | None, data, password: str | None) -> pdfium.PdfDocumen
     """
     if not len(data):
         raise InputFileError("empty", "the file is empty (0 bytes)")
+    if not safety.is_pdf(data) and safety.looks_like_pdf_body(data):
+        raise InputFileError("damaged", "the PDF is damaged: its first bytes, the %PDF- header, "
+                                        "are not intact; get an undamaged copy")
     if not safety.is_pdf(data):
         named = f" with a {path.suffix} name" if path is not None and path.suffix else ""
         raise InputFileError("not_pdf", f"not a PDF: {safety.sniff(data)}{named}")
@@ -37,12 +40,14 @@ def open_pdf(path: Path | None, data, password: str | None) -> pdfium.PdfDocumen
     try:
         return pdfium.PdfDocument(source, password=password)
     except pdfium.PdfiumError as e:
-        raise _open_error(e, password) from e
+        raise _open_error(e, source, password) from e
 
 
-def _open_error(e: pdfium.PdfiumError, password: str | None) -> InputFileError:
+def _open_error(e: pdfium.PdfiumError, source, password: str | None) -> InputFileError:
+    if _opens_without_pages(source, password):
+        return InputFileError("damaged", "the PDF has no pages")
     code = getattr(e, "err_code", None)
-    if code == pdfium_c.FPDF_ERR_PASSWORD or "password" in str(e).lower():
+    if code == pdfium_c.FPDF_ERR_PASSWORD:
         why = "the password given is wrong" if password else "no password given (use --password)"
         return InputFileError("encrypted", f"the PDF is encrypted: {why}")
     if code == pdfium_c.FPDF_ERR_SECURITY:
@@ -50,10 +55,23 @@ def _open_error(e: pdfium.PdfiumError, password: str | None) -> InputFileError:
                                            "pdfium does not support")
     if code == pdfium_c.FPDF_ERR_FILE:
         return InputFileError("unreadable", f"cannot read the file: {e}")
-    if code == pdfium_c.FPDF_ERR_SUCCESS:
-        return InputFileError("damaged", "the PDF has no pages")
     return InputFileError("damaged", "the PDF is damaged beyond repair: pdfium cannot read its "
                                      "structure even after rebuilding the cross-reference table")
+
+
+def _opens_without_pages(source, password: str | None) -> bool:
+    """pypdfium2 reports a PDF without pages as a failed load, with a stale error code
+    (pdfium keeps the last failure's); loading it raw tells the two apart."""
+    pw = None if password is None else password.encode("utf-8") + b"\0"
+    if isinstance(source, Path):
+        name = str(source).encode("utf-8", "surrogateescape") + b"\0"
+        handle = pdfium_c.FPDF_LoadDocument(name, pw)
+    else:
+        handle = pdfium_c.FPDF_LoadMemDocument64(source, len(source), pw)
+    if not handle:
+        return False
+    pdfium_c.FPDF_CloseDocument(handle)
+    return True
 
 
 def open_checked(path: Path | None, data, options: ExtractOptions) -> pdfium.PdfDocument:

@@ -19,6 +19,7 @@ read into memory at once.
 """
 from __future__ import annotations
 
+import base64
 import ctypes
 import re
 import zlib
@@ -35,6 +36,8 @@ MAX_PAGES = 2000
 # A non-image stream (page content, fonts, object streams) inflating beyond this
 # is a decompression bomb, not a report.
 MAX_INFLATED_STREAM = 256 * 2**20
+# ASCII85/hex-encoded Flate streams (reportlab writes them) are decoded in memory up to this size.
+MAX_TEXT_ENCODED_STREAM = 64 * 2**20
 # Image streams may inflate to this many bytes per allowed pixel (16-bit RGBA).
 IMAGE_BYTES_PER_PIXEL = 8
 # Drawing objects examined per page (forms included) before a page counts as hostile.
@@ -49,6 +52,7 @@ _OBJ_NUMBER = re.compile(rb"(\d+)\s+\d+\s+obj\s*$")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/<>\[\]()]+)")
 _FILTER_NAME = re.compile(rb"/([^\s/<>\[\]()]+)")
 _SKIPPED_TYPES = re.compile(rb"/Type\s*/(XRef|EmbeddedFile|Metadata)\b")
+_TEXT_FILTERS = {b"ASCII85Decode": "a85", b"A85": "a85", b"ASCIIHexDecode": "hex", b"AHx": "hex"}
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 _AFTER_EOF = re.compile(rb"\bobj\b|\bxref\b|\btrailer\b|\bstartxref\b")
 
@@ -57,6 +61,11 @@ _AFTER_EOF = re.compile(rb"\bobj\b|\bxref\b|\btrailer\b|\bstartxref\b")
 
 def is_pdf(data) -> bool:
     return data[:_HEADER_WINDOW].find(b"%PDF-") >= 0
+
+
+def looks_like_pdf_body(data) -> bool:
+    """No ``%PDF-`` header, but PDF objects inside: a PDF whose first bytes are damaged."""
+    return re.search(rb"\d+\s+\d+\s+obj\b", data[:65536]) is not None and b"endobj" in data[:65536]
 
 
 def sniff(data) -> str:
@@ -132,11 +141,21 @@ def check_streams(data, max_pixels: int) -> None:
             return  # check_complete already vouched for the end; pdfium copes with the rest
         pos = end + 9
         head = _stream_dict(data, m.start() + 2)
-        if head is None or not _is_flate(head) or _SKIPPED_TYPES.search(head):
+        if head is None or _SKIPPED_TYPES.search(head):
+            continue
+        text_filter = _flate_chain(head)
+        if text_filter is None:
             continue
         image = _IMAGE.search(head) is not None
         limit = IMAGE_BYTES_PER_PIXEL * max_pixels + _CHUNK if image else MAX_INFLATED_STREAM
-        _inflate(data, start, end, limit, _object_label(data, head, m.start()))
+        label = _object_label(data, head, m.start())
+        if text_filter:
+            if end - start > MAX_TEXT_ENCODED_STREAM:
+                continue
+            encoded = _undo_text_filter(text_filter, bytes(data[start:end]), label)
+            _inflate(encoded, 0, len(encoded), limit, label)
+        else:
+            _inflate(data, start, end, limit, label)
 
 
 def _stream_dict(data, dict_end: int) -> bytes | None:
@@ -151,11 +170,34 @@ def _stream_dict(data, dict_end: int) -> bytes | None:
     return head
 
 
-def _is_flate(head: bytes) -> bool:
+def _flate_chain(head: bytes) -> str | None:
+    """For a Flate stream, the text filter applied before Flate ("" for none, "a85", "hex");
+    None for any other filter chain (not checked)."""
     m = _FILTER.search(head)
     if m is None:
-        return False
-    return _FILTER_NAME.findall(m.group(1)) in ([b"FlateDecode"], [b"Fl"])
+        return None
+    names = _FILTER_NAME.findall(m.group(1))
+    if not names or names[-1] not in (b"FlateDecode", b"Fl"):
+        return None
+    if len(names) == 1:
+        return ""
+    if len(names) == 2:
+        return _TEXT_FILTERS.get(names[0])
+    return None
+
+
+def _undo_text_filter(kind: str, raw: bytes, label: str) -> bytes:
+    body = b"".join(raw.split())
+    try:
+        if kind == "a85":
+            body = body.removeprefix(b"<~").removesuffix(b"~>")
+            return base64.a85decode(body)
+        body = body.removesuffix(b">")
+        return bytes.fromhex((body + b"0" if len(body) % 2 else body).decode("ascii"))
+    except ValueError as e:
+        raise InputFileError(
+            "damaged", f"the PDF is damaged: the encoded data of its {label} is corrupt ({e}), "
+            "so text would be lost; get an undamaged copy") from e
 
 
 def _object_label(data, head: bytes, dict_end: int) -> str:
@@ -233,5 +275,5 @@ def _check_pixels(width: int, height: int, number: int, max_pixels: int) -> None
     if width * height > max_pixels:
         raise InputFileError(
             "image_too_large", f"page {number} has an image of {width:,} × {height:,} pixels "
-            f"({width * height / 1e6:,.0f} megapixels), above the limit of "
-            f"{max_pixels / 1e6:,.0f} (--max-pixels): refused as a possible decompression bomb")
+            f"({width * height / 1e6:,.0f} megapixels), above the limit of {max_pixels:,} pixels "
+            "(--max-pixels): refused as a possible decompression bomb")
