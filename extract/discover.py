@@ -3,9 +3,9 @@
 Folders are walked depth first in name order. Symbolic links to folders are
 followed, but every folder is entered once (by device and inode), so a link
 loop ends the walk instead of running it forever. Nothing is skipped silently:
-a ``.pdf`` entry that is not a readable regular file (a broken link, a pipe)
-and a folder that cannot be listed are returned too, so that extraction
-records them as ``unreadable``.
+a broken ``.pdf`` link and a folder that cannot be listed are returned too, so
+that extraction records them as ``unreadable``. Pipes, sockets and devices
+named ``*.pdf`` inside folders are left out (opening a pipe waits forever).
 """
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def _walk(root: Path):
             yield item  # a folder that cannot be listed: recorded as unreadable
         elif _entry_is_dir(item):
             stack.append(_listing(Path(item.path), entered))
-        elif item.name.lower().endswith(".pdf"):
+        elif item.name.lower().endswith(".pdf") and not _is_special(item.path):
             yield Path(item.path)
 
 
@@ -85,6 +85,15 @@ def _entry_is_dir(entry: os.DirEntry) -> bool:
         return entry.is_dir(follow_symlinks=True)
     except OSError:
         return False
+
+
+def _is_special(path: str) -> bool:
+    """A pipe, socket or device (opening a pipe would wait forever); not a PDF to read."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # a broken link: returned, and recorded as unreadable
+    return not stat.S_ISREG(mode)
 
 
 def _is_dir(path: Path) -> bool:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import pypdfium2 as pdfium
+
 from malrapport.extract.errors import InputFileError, MalrapportError, UnknownLayoutError, one_line
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.pages import needs_ocr, open_checked, text_pages
@@ -47,9 +49,11 @@ def scan_file(path: Path, source_file: str, options: ExtractOptions) -> FileScan
     """Read the text layer of every page; finish the report when no page needs OCR.
 
     Never raises for a bad file: the failure is recorded in ``scan.error`` as
-    (kind, one-line message). Failures while reading the PDF that pdfium or the
-    checks do not name are ``damaged``; failures after reading are the
-    parser's (``parse_failed``), or ``unknown_layout`` when no goals are found.
+    (kind, one-line message). The checks name what is wrong with the file
+    (``extract/errors.py`` lists the kinds); other pdfium failures are
+    ``damaged``; any other exception is ours: ``internal_error`` while reading,
+    ``parse_failed`` while parsing. A readable file without goals is
+    ``unknown_layout``.
     """
     scan = FileScan(path, source_file)
     try:
@@ -66,8 +70,11 @@ def scan_file(path: Path, source_file: str, options: ExtractOptions) -> FileScan
                 pdf.close()
     except MalrapportError as e:
         scan.error = (e.kind, one_line(str(e)))
-    except Exception as e:  # pdfium or a check failed on this file: record it, keep the batch going
-        scan.error = ("damaged", one_line(f"the PDF cannot be read: {type(e).__name__}: {e}"))
+    except pdfium.PdfiumError as e:
+        scan.error = ("damaged", one_line(f"the PDF cannot be read: {e}"))
+    except Exception as e:  # a bug met on this file: record it, keep the batch going
+        scan.error = ("internal_error", one_line(
+            f"malrapport failed reading this file (a bug, please report it): {type(e).__name__}: {e}"))
     if scan.error is None and not scan.ocr_pages:
         try:
             scan.report = finish_report(scan, options)
