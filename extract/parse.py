@@ -16,11 +16,12 @@ from malrapport.extract.blocks import Block, Heading, Label, Paragraph, TableHea
 from malrapport.extract.catalogue import Catalogue
 from malrapport.extract.layout import Line
 from malrapport.extract.tables import Row, lines_to_rows, measure_cells, parse_date
-from malrapport.normalize.labels import fold, status_key
+from malrapport.normalize.labels import ASSESSMENTS, STATUSES, fold, status_key
 from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 
 ECONOMY_MARKERS = ("ekonomisk hushallning",)
 MEASURE_SIZE_TOLERANCE = 0.1
+_EXACT_LABELS = {fold(label) for label in (*STATUSES, *ASSESSMENTS)}
 # How OCR reads a per cent sign in a unit: (96), (26), (9/60), (9%), (o/o).
 OCR_PERCENT = re.compile(r"%|9?%|96|26|9/6?0?|o/o|0/0")
 # A bullet as drawn, and as OCR reads it.
@@ -219,11 +220,17 @@ def _is_status_line(line: Line) -> bool:
 
 
 def _strip_icon(text: str | None) -> str:
-    """Drop OCR renderings of the coloured status circle (``@``, ``®)``, ``©``) before a label."""
+    """Drop OCR renderings of the coloured circle (``@``, ``®)``, ``O``, ``Oe``) before a label.
+
+    The least-stripped reading that is exactly a status or assessment label wins;
+    otherwise leading one-letter and symbol tokens go (no label starts with one).
+    """
     if not text:
         return ""
     words = text.split()
-    # No status or assessment label starts with a one-letter word: one is the icon.
+    for n in range(min(3, len(words))):
+        if fold(" ".join(words[n:])) in _EXACT_LABELS:
+            return " ".join(words[n:])
     while len(words) > 1 and (not any(c.isalpha() for c in words[0]) or len(words[0]) == 1):
         words = words[1:]
     if words and not any(c.isalpha() for c in words[0]):
