@@ -1,0 +1,52 @@
+"""Accuracy floors of the scanned sample sets, through the real CLI and the real tesseract.
+
+To keep CI short each OCR set is checked on one five-page report; the README's
+accuracy table (bench/accuracy.py) covers every sample.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import GOLD, SAMPLES, run_cli
+
+OCR_FLOORS = [  # (sample set, report, field_f1 floor from the issue)
+    ("scan300", "sjovik-2022-t1", 0.97),
+    ("scan200", "ange-2024-uppsikt", 0.93),
+    ("badlayer", "norrfors-2022-uppsikt", 0.97),
+]
+
+
+def _field_f1(out, gold) -> float:
+    last = run_cli("evaluate", out, "--gold", gold).stdout.strip().splitlines()[-1]
+    return float(last.split("=")[1])
+
+
+def _gold_for(tmp_path, stems):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for stem in stems:
+        shutil.copy(GOLD / f"{stem}.json", gold)
+    return gold
+
+
+@pytest.mark.parametrize("sample_set,stem,floor", OCR_FLOORS)
+def test_ocr_sets_reach_their_floor(tmp_path, sample_set, stem, floor):
+    pdf = SAMPLES / "pdf" / sample_set / f"{stem}.pdf"
+    out = tmp_path / "out"
+    run_cli("extract", pdf, "-o", out, "--quiet", "--workers", "2")
+    import pandas as pd
+
+    reports = pd.read_parquet(out / "reports")
+    assert reports.ocr_pages.item() == reports.pages.item()
+    acts = pd.read_parquet(out / "activities")
+    assert (acts.source == "ocr").all()
+    assert acts.confidence.between(0, 1).all() and acts.confidence.lt(1).any()
+    assert _field_f1(out, _gold_for(tmp_path, [stem])) >= floor
+
+
+def test_bad_text_layer_kept_and_repaired_reaches_its_floor(tmp_path):
+    out = tmp_path / "out"
+    run_cli("extract", SAMPLES / "pdf" / "badlayer", "-o", out, "--quiet", "--ocr", "never")
+    assert _field_f1(out, GOLD) >= 0.90
