@@ -18,6 +18,9 @@ from malrapport.normalize.labels import fold
 HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?$")
 # A heading line is this much larger than body text (when not bold).
 HEADING_SIZE_FACTOR = 1.08
+# OCR sizes are estimates: a chapter heading must stand out more (an icon read as
+# "9" before "Uppfyllt" is not chapter 9).
+OCR_HEADING_SIZE_FACTOR = 1.25
 # Two lines further apart than this many font sizes (centre to centre) start a new paragraph.
 PARAGRAPH_PITCH = 1.55
 LABEL_SIMILARITY = 75
@@ -124,7 +127,9 @@ def heading_number(line: Line, size: float) -> str | None:
     if not m or len(line.words) < 2:
         return None
     number = m.group(1)
-    styled = line.bold or line.size >= HEADING_SIZE_FACTOR * size
+    ocr = any(w.source == "ocr" for w in line.words)
+    factor = OCR_HEADING_SIZE_FACTOR if ocr else HEADING_SIZE_FACTOR
+    styled = line.bold or line.size >= factor * size
     nxt = line.words[1].text[:1]
     if "." in number:
         ok = (nxt.isupper() or nxt.isdigit() or nxt in "|") and line.size >= 0.92 * size

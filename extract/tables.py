@@ -83,6 +83,8 @@ def split_line(line: Line, header: TableHeader) -> dict[str, list[Word]] | None:
                 continue
         for col, left, right in spans:
             if left <= word.x0 < right:
+                if col.name in DATE_COLUMNS and not any(c.isalnum() for c in word.text):
+                    break  # a speck or dash beside a date: noise, not a cell
                 if word.x1 > right + BOUNDARY_PAD * line.size or col.name in DATE_COLUMNS:
                     return None  # straddles into the next column, or words among dates: running text
                 cells.setdefault(col.name, []).append(word)
