@@ -141,6 +141,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     """Classify every line; consecutive plain lines become paragraphs (split at gaps and pages)."""
     size = body_size([l for p in pages for l in p])
     blocks: list[Block] = []
+    last_number: list[str | None] = [None]
     for lines in pages:
         para: list[Line] = []
         heading: list[Line] = []
@@ -160,8 +161,9 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
                 number = None
 
         for line in lines:
-            num = heading_number(line, size)
+            num = heading_number(line, size) or _dotless_heading(line, size, last_number[0])
             if num is not None:
+                last_number[0] = num
                 flush_para(); flush_heading()
                 heading.append(line)
                 number = num
@@ -185,6 +187,49 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             para.append(line)
         flush_para(); flush_heading()
     return blocks
+
+
+def _expected_after(number: str) -> set[str]:
+    """Heading numbers that may follow ``number``: its first child, its next sibling,
+    and the next sibling of each of its ancestors."""
+    parts = [int(p) for p in number.split(".")]
+    expected = {".".join(map(str, parts + [1]))}
+    for depth in range(1, len(parts) + 1):
+        head = parts[:depth - 1] + [parts[depth - 1] + 1]
+        expected.add(".".join(map(str, head)))
+    return expected
+
+
+def _dotless_heading(line: Line, size: float, last: str | None) -> str | None:
+    """An OCR'd heading whose number lost its dots, restored from the heading sequence."""
+    first = line.words[0]
+    if (first.source != "ocr" or not first.text.isdigit() or not 2 <= len(first.text) <= 4
+            or len(line.words) < 2 or not line.words[1].text[:1].isupper()
+            or line.size < HEADING_SIZE_FACTOR * size):
+        return None
+    number = _restore_dots(first.text, last)
+    return number if "." in number else None
+
+
+def _restore_dots(number: str, last: str | None) -> str:
+    """OCR may drop the dots of a heading number (``13`` for ``1.3``): when the
+    number with dots put back is what the previous heading leads us to expect,
+    take that; otherwise keep the number as read."""
+    if last is None or len(number) < 2:
+        return number
+    expected = _expected_after(last)
+    if number in expected:
+        return number
+    for dots in range(1, 1 << (len(number) - 1)):
+        parts, start = [], 0
+        for i in range(1, len(number)):
+            if dots >> (i - 1) & 1:
+                parts.append(number[start:i])
+                start = i
+        candidate = ".".join(parts + [number[start:]])
+        if candidate in expected:
+            return candidate
+    return number
 
 
 def _continues_heading(prev: Line, line: Line) -> bool:

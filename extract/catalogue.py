@@ -18,7 +18,7 @@ from malrapport.normalize.labels import fold
 AREA_PREFIX = re.compile(r"^m\w{0,2}l inom m\w{0,2}lomr\w{0,2}de\s+(.+)$")
 ECONOMY_GROUP = "verksamhetsmal for god ekonomisk hushallning"
 # Bullets as drawn, and as OCR reads them (the dot often comes out as « or », or is lost).
-BULLET_CHARS = "•·-–*»«©®"
+BULLET_CHARS = "•·-–*»«©®+"
 BULLET_WORDS = {"e", "o", "°"}
 MATCH_THRESHOLD = 88
 
