@@ -1,13 +1,16 @@
 """Goal and activity keys that follow the same goal across reports and years.
 
 A report's goals are matched to the registry's goals of the same municipality
-and level on their repaired titles (folded, function words dropped, rapidfuzz
+on their repaired titles (folded, function words dropped, rapidfuzz
 ``token_set_ratio``), one to one within a report, best pairs first:
 
-1. a close title (``GOAL_MATCH``) matches anywhere;
-2. a reworded title (``GOAL_REWORDED``, and at least two telling words in
-   common, compounds counted) matches only with structural support: the goal's parent goal has the
-   entry's parent key, or one of its activities continues one of the entry's.
+1. a close title (``GOAL_MATCH``) of the same level matches anywhere;
+2. a reworded title of the same level (``GOAL_REWORDED``, and at least two
+   telling words in common, compounds counted) matches only with structural
+   support: the goal's parent goal has the entry's parent key, or one of its
+   activities continues one of the entry's;
+3. the same title at another level (``GOAL_OTHER_LEVEL``, plain ratio): the
+   level is read from headings and can be misread.
 
 Goals left over get new keys. Activities are matched the same way within the
 municipality: a close title under the same goal, a near-identical title under
@@ -43,6 +46,9 @@ from malrapport.schemas.tables import read_table, rows_to_table, write_table_fil
 GOAL_MATCH = 85
 GOAL_REWORDED = 55
 GOAL_SHARED_WORDS = 2
+# The level is read from headings and can be misread (a damaged text layer turns an
+# ekonomi goal into a ks goal): the same title at another level is the same goal.
+GOAL_OTHER_LEVEL = 95
 # Activities: different activities score at most 76; continuing ones are identical.
 ACTIVITY_SAME_GOAL = 80
 ACTIVITY_ANY_GOAL = 90
@@ -150,6 +156,13 @@ def _match_goals(reg: Registry, report: ReportItems) -> list[str]:
                     and _supported(reg, goals[i], entry, keys[parents[i]] if i in parents else None)):
                 loose.append((s, i, k))
     for _, i, k in _greedy(loose):
+        keys[i] = k
+    taken = set(keys)
+    other = [(s, i, e.goal_key) for i, g in enumerate(goals) if keys[i] is None
+             for e in reg.goals_of(muni) if e.level != g.level and e.goal_key not in taken
+             for s in [max(fuzz.ratio(_cmp(g.title), _cmp(v)) for v in e.variants or [e.title])]
+             if s >= GOAL_OTHER_LEVEL]
+    for _, i, k in _greedy(other):
         keys[i] = k
     for i, g in enumerate(goals):
         parent_key = keys[parents[i]] if i in parents else None

@@ -130,10 +130,11 @@ class Registry:
     def copy(self) -> "Registry":
         return copy.deepcopy(self)
 
-    def goals_of(self, municipality: str | None, level: str) -> list[GoalEntry]:
+    def goals_of(self, municipality: str | None, level: str | None = None) -> list[GoalEntry]:
+        """The municipality's goals, of one level or (``None``) of all."""
         m = fold(municipality or "")
         return [e for e in self.goals.values()
-                if e.level == level and fold(e.municipality or "") == m]
+                if level in (None, e.level) and fold(e.municipality or "") == m]
 
     def activities_of(self, municipality: str | None) -> list[ActivityEntry]:
         m = fold(municipality or "")
