@@ -12,7 +12,8 @@ picklable arguments: a process pool can run one page per job. Per page:
    vertical boxes, which is how tesseract reads a page lying on its side): tesseract's
    orientation detection, and if it says the page is turned by 90, 180 or 270
    degrees, turn it, deskew again and OCR again; the better reading is kept;
-5. pixel boxes scaled to PDF points.
+5. pixel boxes scaled to PDF points; specks (no letter or digit, confidence < 40)
+   dropped; a list bullet read as « or » at the start of a line becomes •.
 
 Coordinates: the words are in the *upright, deskewed* frame of the page, in points,
 origin top-left; ``PageWords.width``/``height`` are that frame's size (swapped for a
@@ -29,6 +30,7 @@ the line's median. Good to about ±1 pt for body text, enough to tell headings.
 """
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import unicodedata
 from dataclasses import dataclass
@@ -51,6 +53,7 @@ MIN_MEAN_CONF = 60.0
 OSD_MIN_CONFIDENCE = 1.5  # tesseract's orientation confidence needed to turn a page
 OSD_DPI = 150  # orientation detection runs on a half-size copy (0.55 s instead of 1 s)
 NOISE_CONF = 40.0  # tokens without a letter or digit below this confidence are specks
+BULLET_LOOKALIKES = frozenset({"«", "»", "«»", "»«", "•", "·"})
 
 ASCENDING = set("ABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖÉÜ0123456789bdfhiklt åäöéü!?&%#/()[]{}|\"'§@$")
 DESCENDING = set("gjpqy,;()[]{}|")
@@ -126,7 +129,22 @@ def line_size(words: list[PixelWord], pt_per_px: float) -> float:
 
 
 def is_noise(w: PixelWord) -> bool:
-    return w.conf < NOISE_CONF and not any(c.isalnum() for c in w.text)
+    return w.conf < NOISE_CONF and w.text != "•" and not any(c.isalnum() for c in w.text)
+
+
+def fix_bullet(line: list[PixelWord]) -> list[PixelWord]:
+    """A list bullet (•) at the start of a line, which tesseract's swe model reads as
+    « or », becomes •; ``«Andelen`` (bullet glued to the word) is split in two."""
+    first = line[0]
+    if first.text in BULLET_LOOKALIKES:
+        return [dataclasses.replace(first, text="•"), *line[1:]]
+    if len(first.text) > 2 and first.text[0] in BULLET_LOOKALIKES and first.text[1].isalpha():
+        share = max(1, round(first.width / len(first.text)))
+        bullet = dataclasses.replace(first, text="•", width=share)
+        word = dataclasses.replace(first, text=first.text[1:], left=first.left + share,
+                                   width=first.width - share)
+        return [bullet, word, *line[1:]]
+    return line
 
 
 def to_page_words(reading: _Reading, number: int, width: float, height: float,
@@ -138,10 +156,12 @@ def to_page_words(reading: _Reading, number: int, width: float, height: float,
     sx, sy = width / img_w, height / img_h
     lines: dict[tuple[int, int, int], list[PixelWord]] = {}
     for w in reading.words:
-        if not is_noise(w):
-            lines.setdefault((w.block, w.par, w.line), []).append(w)
+        lines.setdefault((w.block, w.par, w.line), []).append(w)
     words = []
     for line in lines.values():
+        line = [w for w in fix_bullet(line) if not is_noise(w)]
+        if not line:
+            continue
         size = line_size(line, sy)
         for w in line:
             text = unicodedata.normalize("NFC", w.text)

@@ -66,6 +66,7 @@ kommun kommunen kommunens arbete arbetet arbetar enligt plan under efter detta d
 sin sina har hade kan ett en""".split())
 ENGLISH = frozenset("the and of to is with that this are be was from by".split())  # not "for", "an": twins
 UNMAPPED_RE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
+CID_RE = re.compile(r"\(cid:\d+\)")
 WORDLIKE_RE = re.compile(r"^[A-ZÅÄÖÉ]?[a-zåäöéü]+(-[a-zåäöéü]+)*$")
 STRIP = ".,:;!?()\"'«»”“’–-"
 
@@ -155,14 +156,15 @@ class TextStats:
     letters: int
     diacritics: int  # å ä ö Å Ä Ö
     wordlike: int
-    cid: int  # tokens with (cid: or U+FFFD
+    cid: int  # (cid:N) glyphs and U+FFFD characters
+    chars: int  # characters, a (cid:N) counting as one
 
 
 def text_stats(texts: list[str]) -> TextStats:
-    words = swedish = english = accented = twins = letters = diacritics = wordlike = cid = 0
+    words = swedish = english = accented = twins = letters = diacritics = wordlike = cid = chars = 0
     for raw in texts:
-        if "(cid:" in raw or "\ufffd" in raw:
-            cid += 1
+        cid += raw.count("(cid:") + raw.count("\ufffd")
+        chars += len(CID_RE.sub("?", raw))
         token = raw.strip(STRIP)
         low = token.lower()
         if low in TWINS or raw.lower() in TWINS:
@@ -176,7 +178,7 @@ def text_stats(texts: list[str]) -> TextStats:
         english += low in ENGLISH
         accented += low in ACCENTED
         wordlike += bool(WORDLIKE_RE.match(token))
-    return TextStats(words, swedish, english, accented, twins, letters, diacritics, wordlike, cid)
+    return TextStats(words, swedish, english, accented, twins, letters, diacritics, wordlike, cid, chars)
 
 
 def diacritics_lost(s: TextStats) -> str:
@@ -218,7 +220,7 @@ def decide(page_words: PageWords, page_info: PageFacts, mode: OcrMode = "auto") 
         return TriageDecision(False, "blank page")
     stats = text_stats(texts)
     unmapped = max(f.n_unmapped, stats.cid)
-    total = max(f.n_chars, len(texts))
+    total = max(f.n_chars, stats.chars)
     if unmapped >= MIN_CHARS_FOR_MAP_CHECK and unmapped >= MAX_UNMAPPED_SHARE * total:
         return TriageDecision(True, f"unusable text: {unmapped} of {total} characters unmapped")
     scan_like = f.image_cover >= SCAN_COVER
