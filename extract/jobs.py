@@ -157,8 +157,8 @@ def _unknown_layout(report: ReportRecord, pages: list[PageWords],
     counts = [len(p.words) for p in pages]
     if not any(counts):
         hint = "; probably a scan: run with --ocr auto" if options.ocr == "never" else ""
-        return UnknownLayoutError(
-            f"no goals found: no text on any of its {len(counts)} pages (0 words per page){hint}")
+        where = "its only page" if len(counts) == 1 else f"any of its {len(counts)} pages"
+        return UnknownLayoutError(f"no goals found: no text on {where} (0 words per page){hint}")
     shown = ", ".join(str(c) for c in counts[:MAX_COUNTS_SHOWN])
     if len(counts) > MAX_COUNTS_SHOWN:
         shown += f", … ({len(counts)} pages, median {statistics.median(counts):g})"
