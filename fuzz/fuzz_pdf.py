@@ -74,6 +74,7 @@ def seeds() -> dict[str, bytes]:
         if len(data) < 200_000 and name != "thousands-of-pages.pdf":
             out[name] = data
     out["text-two-pages.pdf"] = hostile.unknown_layout_pdf()
+    out["report-uncompressed.pdf"] = hostile.uncompressed(base)  # mutations reach the parser
     return out
 
 

@@ -168,6 +168,30 @@ def xref_missing(data: bytes) -> bytes:
     return data[:start] + data[end:]
 
 
+def uncompressed(data: bytes) -> bytes:
+    """The PDF with its ASCII85+Flate streams (reportlab's) stored plain, xref rebuilt.
+
+    A fuzzing seed: byte mutations then change words and positions instead of
+    breaking compressed data.
+    """
+    import base64
+
+    def plain(m: re.Match) -> bytes:
+        head, body = m.group(1), m.group(2)
+        if b"/ASCII85Decode /FlateDecode" not in head:
+            return m.group(0)
+        text = b"".join(body.split()).removesuffix(b"~>")
+        content = zlib.decompress(base64.a85decode(text))
+        head = re.sub(rb"/Filter \[[^\]]*\]\s*", b"", head)
+        head = re.sub(rb"/Length \d+", b"/Length %d" % len(content), head)
+        return head + b"stream\n" + content + b"\nendstream"
+
+    body = re.sub(rb"(<<(?:(?!>>).)*>>\s*)stream\r?\n(.*?)\r?\n?endstream", plain, data, flags=re.S)
+    objects = [m.group(2) for m in re.finditer(rb"(?m)^(\d+) 0 obj\n(.*?)\nendobj", body, flags=re.S)]
+    root = int(re.search(rb"/Root (\d+) 0 R", data).group(1))
+    return build_pdf(objects, root=root)
+
+
 def encrypt(data: bytes, password: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
