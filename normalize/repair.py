@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from typing import TextIO
 
-from .language import END, START, context_fold, word_class
+from .language import END, NUM, START, context_fold, word_class
 from .lexicon import Lexicon, fold, get_lexicon
 from .language import LanguageModel
 from .phrases import PhraseTable, TitleMatcher, respell_like
@@ -30,6 +30,7 @@ LOCAL_EVIDENCE = 8      # words for a paragraph to overrule the text-wide decisi
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
 _ACCENTS = set("åäöÅÄÖ")
+UNIT_LETTERS = frozenset("gkhlmst")   # "5 m", "3 h": a lone letter after a number is a unit
 
 
 class Repairer:
@@ -134,8 +135,11 @@ class Repairer:
             else:
                 next_fold = context_fold(nxt.group())
             before_hyphen = text[m.end():m.end() + 1] == "-"
+            lone = (nxt is not None and next_fold != END and _spaces(gap_before) and prev != START
+                    and _spaces(text[m.end():nxt.start()])
+                    and (prev != NUM or m.group() not in UNIT_LETTERS))
             fixed = self.tokens.repair(m.group(), prev, next_fold, degraded=degraded,
-                                       before_hyphen=before_hyphen)
+                                       before_hyphen=before_hyphen, lone=lone)
             parts.append(gap_before)
             parts.append(fixed)
             last = m.end()
@@ -160,6 +164,10 @@ class Repairer:
 
     def _repair_word(self, word: str, degraded: bool) -> str:
         return self.tokens.repair(word, START, "", degraded=degraded)
+
+
+def _spaces(gap: str) -> bool:
+    return bool(gap) and not gap.strip()
 
 
 def _breaks_sentence(gap: str) -> bool:

@@ -21,33 +21,50 @@ import functools
 from dataclasses import dataclass
 
 from .hunspell import BEGIN, WORD
-from .language import LanguageModel
+from .language import START, LanguageModel
 from .lexicon import Lexicon, fold
+from .splits import loose_compounds
 
 PRIMARY_COST = 0.05    # per restored letter: fewer changes win a tie
 SECONDARY_COST = 1.5   # a rarer confusion (d -> ä, i -> å, ...)
+INSERT_COST = 0.6      # a lost letter put back ("kning" -> "ökning"): dictionary forms only
+LOOSE_COST = 0.5       # a split the dictionary's compound rules do not make
 KEEP_BONUS = 0.1       # a valid word stays unless another spelling is clearly likelier
 KEEP_COMPOUND = 0.2    # ... less so a word that is valid only as a compound
 MAX_VARIANTS = 48
 
-# multi-character glyphs first: (noisy text, fold letters, accent required, cost)
+# multi-character glyphs first: (noisy text, fold letters, accent required, cost).
+# Cost 0.0 marks a glyph that only OCR writes; > 0 a reading that also occurs in
+# correct text, tried only when the word as it stands is no Swedish word.
 _PATTERNS: tuple[tuple[str, str, bool, float], ...] = (
     ("¢6", "o", True, 0.0), ("¢o", "o", True, 0.0),
     ("éa", "a", True, 0.0), ("èa", "a", True, 0.0),
     ("éo", "o", True, 0.0), ("oé", "o", True, 0.0), ("èo", "o", True, 0.0),
+    ("dé", "o", True, 0.0),                              # "ndéjdhet", "déppet"
+    ("ii", "a", True, 0.3),                              # the dots of ä as a second i: "liingre"
     ("ao", "o", True, SECONDARY_COST), ("da", "a", True, SECONDARY_COST),
+    ("ai", "a", True, SECONDARY_COST), ("ia", "a", True, SECONDARY_COST),   # "kainna", "viantar"
+    ("aa", "a", True, SECONDARY_COST),                   # "MAanatlig", "Aandamalsenliga"
 )
 _GLYPHS: dict[str, tuple[tuple[str, bool, float], ...]] = {
     "&": (("a", True, 0.0),),
     "6": (("o", True, 0.0),),
+    "4": (("a", True, 0.0),),                             # "4r", "utsl4pp"
     "¢": (("o", True, 0.0),),
     "é": (("o", True, 0.0), ("a", True, 0.0), ("e", False, 0.2)),
     "è": (("o", True, 0.0), ("a", True, 0.0), ("e", False, 0.2)),
     "ê": (("o", True, 0.0), ("a", True, 0.0), ("e", False, 0.2)),
 }
-_SECONDARY: dict[str, tuple[str, ...]] = {"d": ("a", "o"), "i": ("a",), "l": ("o",), "a": ("o",)}
+# rarer single-letter readings: (fold letter, accent required)
+_SECONDARY: dict[str, tuple[tuple[str, bool], ...]] = {
+    "d": (("a", True), ("o", True)), "i": (("a", True),), "l": (("o", True),),
+    "a": (("o", True),), "y": (("v", False),),
+}
 NOISE_CHARS = frozenset("&6¢éèê")
+_MULTI_NOISE = ("ii", "dé")
 _ACCENTED = frozenset("åäöÅÄÖ")
+_LONE_WORDS = frozenset("iåäöoae")   # one-letter words (or letters OCR keeps alone)
+LONE_MIN_ZIPF = 5.5    # a lone letter becomes only a very common word: "r" -> "är", "p" -> "på"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +81,7 @@ class Candidate:
     cost: float
     parts: tuple[str, ...] = ()   # compound parts; () for a dictionary form
     identity: bool = False
+    score: float | None = None    # a loose split's own score, in place of the language model's
 
     @property
     def compound(self) -> bool:
@@ -74,16 +92,25 @@ def has_noise(token: str) -> bool:
     """Does the word carry an OCR glyph standing for å, ä or ö?"""
     if "&" in token or "¢" in token or any(c in "éèê" for c in token):
         return True
-    if "6" in token:
-        letters = sum(c.isalpha() for c in token)
-        return letters >= 1 and all(c.isalpha() or c == "6" for c in token)
+    for digit in "64":
+        if digit in token:  # "6ka", "4r": a digit among letters, nothing else
+            letters = sum(c.isalpha() for c in token)
+            if letters >= 1 and all(c.isalpha() or c in "64" for c in token):
+                return True
     return False
+
+
+def _mid_word_g(token: str, i: int) -> bool:
+    """A capital G between lower-case letters: OCR's reading of ö ("behGriga")."""
+    return (0 < i < len(token) - 1 and token[i] == "G"
+            and token[i - 1].islower() and token[i + 1].islower())
 
 
 def fold_variants(token: str, allow_secondary: bool) -> list[Variant]:
     """The fold-space spellings an OCR token may stand for, cheapest first."""
     low = token.lower()
-    if not allow_secondary and not NOISE_CHARS.intersection(low):
+    if (not allow_secondary and not NOISE_CHARS.intersection(low) and "4" not in low
+            and not any(m in low for m in _MULTI_NOISE) and "G" not in token[1:]):
         return [Variant(fold(low), (), 0.0, False)]   # the common case: nothing to branch on
     if low.startswith("i6"):  # "I6pande": capital I read for l
         low = "l" + low[1:]
@@ -96,22 +123,48 @@ def fold_variants(token: str, allow_secondary: bool) -> list[Variant]:
             out.append(Variant(key, req, cost, sec))
             return
         for text, letters, must, c in _PATTERNS:
-            if low.startswith(text, i) and (c == 0.0 or (allow_secondary and not sec)):
-                walk(i + len(text), key + letters, req + ((len(key),) if must else ()), cost + c, sec or c > 0)
+            if low.startswith(text, i) and (c < 1.0 or (allow_secondary and not sec)):
+                walk(i + len(text), key + letters, req + ((len(key),) if must else ()),
+                     cost + c, sec or c >= 1.0)
         ch = low[i]
         if ch in _GLYPHS:
             for letters, must, c in _GLYPHS[ch]:
                 walk(i + 1, key + letters, req + ((len(key),) if must else ()), cost + c, sec)
             return
+        if _mid_word_g(token, i):
+            walk(i + 1, key + "o", req + (len(key),), cost, sec)
         walk(i + 1, key + fold(ch), req, cost, sec)
-        if allow_secondary and not sec and ch in _SECONDARY and (i > 0 or ch == "d"):
-            for letters in _SECONDARY[ch]:
-                walk(i + 1, key + letters, req + (len(key),), cost + SECONDARY_COST, True)
+        if allow_secondary and not sec and ch in _SECONDARY and (i > 0 or ch in "di"):
+            for letters, must in _SECONDARY[ch]:
+                walk(i + 1, key + letters, req + ((len(key),) if must else ()), cost + SECONDARY_COST, True)
         if allow_secondary and not sec and i == 0 and token[:1] == "G":  # "Gppnare"
             walk(i + 1, key + "o", req + (0,), cost + SECONDARY_COST, True)
 
     walk(0, "", (), 0.0, False)
     out.sort(key=lambda v: v.cost)
+    return out
+
+
+def insertion_variants(token: str) -> list[Variant]:
+    """Spellings with one å, ä or ö put back where OCR dropped it ("kning" -> "ökning")."""
+    out: list[Variant] = []
+    for v in fold_variants(token, False)[:4]:
+        for p in range(len(v.key) + 1):
+            required = tuple(i + (i >= p) for i in v.required) + (p,)
+            for letter in "ao":
+                out.append(Variant(v.key[:p] + letter + v.key[p:], required, v.cost + INSERT_COST, True))
+    return out
+
+
+def loose_variants(lexicon: Lexicon, token: str) -> list[Candidate]:
+    """Loose compound splits (``splits``) of the token's fold-space spellings."""
+    out = []
+    for v in fold_variants(token, False)[:4]:
+        for score, parts in loose_compounds(lexicon, v.key):
+            form = "".join(parts)
+            if _accents_fit(form, v.key, v.required) and _case_fits(token, form):
+                out.append(Candidate(form, v.cost + LOOSE_COST + PRIMARY_COST * _changes(form, v.key),
+                                     parts, score=score))
     return out
 
 
@@ -148,32 +201,56 @@ class TokenRepairer:
         identity = self.is_valid(token)
         if not degraded and (identity or not has_noise(token)):
             return ()
-        direct_only = identity and self.lexicon.is_form(token)
+        is_form = identity and (self.lexicon.is_form(token) or token in self.vocab_words)
         found: dict[str, Candidate] = {}
-        for allow_secondary in (False, True):
-            if allow_secondary and (identity or found):
-                break
-            for v in fold_variants(token, allow_secondary):
-                # a rare confusion must land on a dictionary word, not a compound
-                for form, parts in self._forms(v.key, before_hyphen, direct_only or v.secondary):
-                    if not _accents_fit(form, v.key, v.required) or not _case_fits(token, form):
-                        continue
-                    changes = sum(a != b for a, b in zip(form.lower(), fold(token)))
-                    cost = v.cost + PRIMARY_COST * changes
-                    old = found.get(form)
-                    if old is None or cost < old.cost:
-                        found[form] = Candidate(form, cost, parts)
+        self._collect(found, token, fold_variants(token, False), before_hyphen, direct_only=is_form)
+        lower = token.lower()
+        # rarer confusions land on dictionary forms only, and must be far likelier than
+        # every plain reading, the word itself included ("dr" -> "är", "förbittra" -> "förbättra")
+        rare: dict[str, Candidate] = {}
+        self._collect(rare, token, fold_variants(token, True), before_hyphen, direct_only=True)
+        plain = [self.model.unigram(c.form, c.parts) for c in found.values() if c.form.lower() != lower]
+        if identity:
+            plain.append(self.model.unigram(token) + (0.0 if is_form else KEEP_COMPOUND))
+        bar = max(plain, default=float("-inf"))
+        for form, c in rare.items():
+            if form not in found and self.model.unigram(form) - c.cost > bar:
+                found[form] = c
+        if degraded and not identity:
+            # a letter OCR dropped ("kning" -> "ökning"), dictionary forms only
+            self._collect(found, token, insertion_variants(token), before_hyphen, direct_only=True)
+        if not identity and not found:
+            for c in loose_variants(self.lexicon, token):
+                if c.form not in found or c.cost < found[c.form].cost:
+                    found[c.form] = c
         if identity:
             parts = ()
-            if not self.lexicon.is_form(token) and token not in self.vocab_words:
-                lower = token.lower()
+            if not is_form:
                 parts = next((p for p in self.lexicon.compounds_by_fold(fold(token)) if "".join(p) == lower),
                              (lower,))
-                if any(not c.parts for c in found.values()):
+                if any(not c.parts for c in found.values() if c.cost < 1.0):
                     # an ad-hoc compound ("lag|stadium") gives way to a dictionary word ("lågstadium")
                     return tuple(found.values())
             found[token] = Candidate(token, 0.0, parts, identity=True)
         return tuple(found.values())
+
+    @functools.lru_cache(maxsize=64)
+    def lost_letter(self, letter: str) -> tuple[Candidate, ...]:
+        found: dict[str, Candidate] = {}
+        self._collect(found, letter, insertion_variants(letter), False, direct_only=True)
+        return tuple(c for c in found.values() if self.lexicon.zipf(c.form) >= LONE_MIN_ZIPF)
+
+    def _collect(self, found: dict[str, Candidate], token: str, variants, before_hyphen: bool,
+                 direct_only: bool) -> None:
+        for v in variants:
+            # a rare confusion must land on a dictionary word, not a compound
+            for form, parts in self._forms(v.key, before_hyphen, direct_only or v.secondary):
+                if not _accents_fit(form, v.key, v.required) or not _case_fits(token, form):
+                    continue
+                cost = v.cost + PRIMARY_COST * _changes(form, v.key)
+                old = found.get(form)
+                if old is None or cost < old.cost:
+                    found[form] = Candidate(form, cost, parts)
 
     def _forms(self, key: str, before_hyphen: bool, direct_only: bool):
         """Forms spelled ``key`` in fold space; compounds only when no single form is."""
@@ -186,17 +263,24 @@ class TokenRepairer:
 
     # -- choice
     def repair(self, token: str, prev: str, next_fold: str, *,
-               degraded: bool, before_hyphen: bool = False) -> str:
-        """The best spelling of ``token`` in its context (``token`` if none is better)."""
+               degraded: bool, before_hyphen: bool = False, lone: bool = False) -> str:
+        """The best spelling of ``token`` in its context (``token`` if none is better).
+
+        ``lone``: the token stands between spaces inside a sentence, not after a
+        number (a lone letter there is what is left of a short word, not a unit)."""
         if self.skip(token):
             return token
         cands = self.candidates(token, before_hyphen, degraded)
+        if lone and degraded and len(token) == 1 and token.islower() and token not in _LONE_WORDS:
+            cands = self.lost_letter(token)   # "r" for "är": a word with one letter left
         if not cands:
             return token
         best, best_score = None, float("-inf")
         for c in cands:
-            score = (self.model.unigram(c.form, c.parts)
-                     + self.model.context(c.form, prev, next_fold) - c.cost)
+            if c.score is not None and token[:1].isupper() and prev != START and not has_noise(token):
+                continue  # a capitalised word inside a sentence may be a name: no loose split
+            base = self.model.unigram(c.form, c.parts) if c.score is None else c.score
+            score = base + self.model.context(c.form, prev, next_fold) - c.cost
             if c.identity:
                 score += KEEP_COMPOUND if c.parts else KEEP_BONUS
             if score > best_score or (score == best_score and c.identity):
@@ -204,6 +288,10 @@ class TokenRepairer:
         if best is None or best.identity:
             return token
         return apply_case(token, best.form)
+
+
+def _changes(form: str, key: str) -> int:
+    return sum(a != b for a, b in zip(form.lower(), key))
 
 
 def _accents_fit(form: str, key: str, required: tuple[int, ...]) -> bool:

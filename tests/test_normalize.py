@@ -201,6 +201,34 @@ def test_token_repair_of_ocr_confusions(noisy, expected):
     assert repair_text(noisy) == expected
 
 
+@pytest.mark.parametrize("noisy, expected", [
+    # the dots of ä read as a digit, a second i, or a capital G for ö
+    ("Det 4r bra och vi ska minska utsl4pp.", "Det är bra och vi ska minska utsläpp."),
+    ("Alla anhGriga bjuds in till en liingre traff.", "Alla anhöriga bjuds in till en längre träff."),
+    ("Kundernas ndéjdhet har okat.", "Kundernas nöjdhet har ökat."),
+    # a rarer reading wins only when far likelier than every plain one
+    ("Planen dr klar for aret.", "Planen är klar för året."),
+    ("Malet ar att handliggning och linsstyrelsens beslut gar fortare.",
+     "Målet är att handläggning och länsstyrelsens beslut går fortare."),
+    ("Bidraget ska f6rbittra halsan.", "Bidraget ska förbättra hälsan."),
+    # a letter OCR dropped altogether
+    ("Antalet har kat under aret och kning ar stor.", "Antalet har ökat under året och ökning är stor."),
+    ("Det r klart att malen ar nadda.", "Det är klart att målen är nådda."),
+    # compounds the dictionary's rules do not make, split loosely
+    ("Planen for aret: en aterflyttartraff under en tvaveckorsperiod.",
+     "Planen för året: en återflyttarträff under en tvåveckorsperiod."),
+])
+def test_token_repair_of_harder_ocr_readings(noisy, expected):
+    assert repair_text(noisy) == expected
+
+
+def test_lone_letters_after_numbers_and_names_inside_a_sentence_stay():
+    # "5 s" is a unit; a capitalised unknown word inside a sentence may be a name
+    text = "Malet for aret ar att 9 r klara och 5 s kvar. Kampanjen riktar sig till tidigare Lillforsbor pa annan ort."
+    assert repair_text(text) == ("Målet för året är att 9 är klara och 5 s kvar. "
+                                 "Kampanjen riktar sig till tidigare Lillforsbor på annan ort.")
+
+
 def test_names_numbers_dates_and_abbreviations_stay():
     text = ("Arbetet ar klart: NPF, SKR, IFO, KIA, APT, SPSM, NUSO och MIUN deltog "
             "2025-03-31, elever 16-19 ar, 288 ungdomar, (5+3), +65.")
