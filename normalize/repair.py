@@ -24,7 +24,10 @@ from .vocabulary import Vocabulary, load_vocabulary
 TOKEN_RE = re.compile(r"(?:[^\W_]|[&¢])+")
 _SENTENCE_BREAK = re.compile(r"[.!?:;]|\n\s*\n")
 # OCR reads a capital I as "|": "| den här rapporten" -> "I den här rapporten"
-_BAR_I = re.compile(r"(^[ \t]*|[.!?][ \t]+)\|(?=\s+[a-zåäö])", re.MULTILINE)
+_BAR_I = re.compile(r"(^[ \t]*|[.!?:][ \t]+)\|(?=[ \t]+[^\W\d_])", re.MULTILINE)
+# ... a spaced en dash (the Swedish dash) as an em dash, and a bullet as "¢", "*" or "«"
+_EM_DASH = re.compile(r"(?<=[ \t])—(?=[ \t])")
+_BULLET = re.compile(r"(?:^|(?<=[ \t]))(?:¢|(?<![^\s:])[*«])(?=[ \t]+[A-ZÅÄÖ])", re.MULTILINE)
 MIN_SUSPECTS = 1
 LOCAL_EVIDENCE = 8      # words for a paragraph to overrule the text-wide decision
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")
@@ -113,7 +116,7 @@ class Repairer:
 
     def _repair_block(self, text: str, degraded: bool) -> str:
         if degraded:
-            text = _BAR_I.sub(r"\1I", text)
+            text = fix_marks(text)
         text = self._repair_words(text, degraded)
         if degraded:
             text = "\n".join(self.phrases.repair_line(line) for line in text.split("\n"))
@@ -138,8 +141,9 @@ class Repairer:
             lone = (nxt is not None and next_fold != END and _spaces(gap_before) and prev != START
                     and _spaces(text[m.end():nxt.start()])
                     and (prev != NUM or m.group() not in UNIT_LETTERS))
+            inside = prev != START and "\n" not in gap_before
             fixed = self.tokens.repair(m.group(), prev, next_fold, degraded=degraded,
-                                       before_hyphen=before_hyphen, lone=lone)
+                                       before_hyphen=before_hyphen, lone=lone, inside=inside)
             parts.append(gap_before)
             parts.append(fixed)
             last = m.end()
@@ -156,6 +160,8 @@ class Repairer:
         text = _LINE_BREAK.sub(" ", unicodedata.normalize("NFC", text).strip())
         if degraded is None:
             degraded = self.is_degraded(text)
+        if degraded:
+            text = fix_marks(text)
         canonical = self.titles.match(text, exact_fold=not degraded)
         if canonical is None:
             return self.repair_text(text, degraded)
@@ -164,6 +170,14 @@ class Repairer:
 
     def _repair_word(self, word: str, degraded: bool) -> str:
         return self.tokens.repair(word, START, "", degraded=degraded)
+
+
+def fix_marks(text: str) -> str:
+    """OCR's readings of marks in a degraded text: ``|`` for a sentence's ``I``,
+    ``—`` for the spaced dash ``–``, ``¢``/``*``/``«`` for a bullet ``•``."""
+    text = _BAR_I.sub(r"\1I", text)
+    text = _EM_DASH.sub("–", text)
+    return _BULLET.sub("•", text)
 
 
 def _spaces(gap: str) -> bool:

@@ -263,11 +263,14 @@ class TokenRepairer:
 
     # -- choice
     def repair(self, token: str, prev: str, next_fold: str, *,
-               degraded: bool, before_hyphen: bool = False, lone: bool = False) -> str:
+               degraded: bool, before_hyphen: bool = False, lone: bool = False,
+               inside: bool = False) -> str:
         """The best spelling of ``token`` in its context (``token`` if none is better).
 
         ``lone``: the token stands between spaces inside a sentence, not after a
-        number (a lone letter there is what is left of a short word, not a unit)."""
+        number (a lone letter there is what is left of a short word, not a unit).
+        ``inside``: the token follows a word of its sentence on the same line (no
+        heading or table cell starts here)."""
         if self.skip(token):
             return token
         cands = self.candidates(token, before_hyphen, degraded)
@@ -287,6 +290,10 @@ class TokenRepairer:
                 best, best_score = c, score
         if best is None or best.identity:
             return token
+        if (degraded and inside and token[:1] in "AO" and token[1:].islower()
+                and best.form[:1] in "åäö"):
+            # OCR reads a lower-case å, ä or ö as a capital: "personer Over 65" is "över"
+            return best.form
         return apply_case(token, best.form)
 
 
