@@ -4,8 +4,8 @@ Two kinds of check, both raising ``InputFileError`` with a short kind and a
 message a person can act on:
 
 * on the raw bytes, before and beside pdfium: what the file is when it is not a
-  PDF (``sniff``), whether it ends early (``check_complete``), whether a
-  compressed stream is corrupt or inflates to an absurd size (``check_streams``);
+  PDF (``sniff``), whether it ends early (``check_complete``), whether an image
+  is too large or a compressed stream corrupt or a bomb (``check_streams``);
 * on the opened document, before any page is rendered or an image decoded: the
   page count (``check_page_count``) and every image's pixel size
   (``check_page_images``), read from the image dictionaries with pypdfium2.
@@ -55,6 +55,8 @@ _FILTER_NAME = re.compile(rb"/([^\s/<>\[\]()]+)")
 _SKIPPED_TYPES = re.compile(rb"/Type\s*/(XRef|EmbeddedFile|Metadata)\b")
 _TEXT_FILTERS = {b"ASCII85Decode": "a85", b"A85": "a85", b"ASCIIHexDecode": "hex", b"AHx": "hex"}
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_WIDTH = re.compile(rb"/Width\s+(\d{1,12})\b(?!\s+\d+\s+R\b)")
+_HEIGHT = re.compile(rb"/Height\s+(\d{1,12})\b(?!\s+\d+\s+R\b)")
 _AFTER_EOF = re.compile(rb"\bobj\b|\bxref\b|\btrailer\b|\bstartxref\b")
 
 
@@ -124,12 +126,16 @@ def check_complete(data) -> None:
             "stops before its end-of-file marker; get a complete copy")
 
 
-def check_streams(data, max_pixels: int) -> None:
-    """Inflate every Flate stream (output discarded, memory bounded) to find corrupt or bomb streams.
+def check_streams(data, max_pixels: int, inflate: bool = True) -> None:
+    """Look at every stream: image sizes, and (``inflate``) whether Flate data is corrupt or a bomb.
 
-    pdfium reads a corrupt content stream up to the damage and silently drops
-    the rest of the page; this check turns that into a ``damaged`` error.
-    Call it only for unencrypted files (encrypted streams do not inflate).
+    Every image XObject's ``/Width`` × ``/Height`` is checked against
+    ``max_pixels``, wherever it is used (pages, forms, patterns, glyphs,
+    annotations), before anything decodes it. Flate streams are inflated with
+    the output discarded, memory bounded: pdfium reads a corrupt content stream
+    up to the damage and silently drops the rest of the page, so a corrupt
+    stream is a ``damaged`` error. Pass ``inflate=False`` for encrypted files
+    (their streams do not inflate; their dictionaries are not encrypted).
     """
     pos = 0
     while True:
@@ -144,12 +150,14 @@ def check_streams(data, max_pixels: int) -> None:
         head = _stream_dict(data, m.start() + 2)
         if head is None or _SKIPPED_TYPES.search(head):
             continue
-        text_filter = _flate_chain(head)
+        image = _IMAGE.search(head) is not None
+        label = _object_label(data, head, m.start())
+        if image:
+            _check_declared_pixels(head, label, max_pixels)
+        text_filter = _flate_chain(head) if inflate else None
         if text_filter is None:
             continue
-        image = _IMAGE.search(head) is not None
         limit = IMAGE_BYTES_PER_PIXEL * max_pixels + _CHUNK if image else MAX_INFLATED_STREAM
-        label = _object_label(data, head, m.start())
         if text_filter:
             if end - start > MAX_TEXT_ENCODED_STREAM:
                 continue
@@ -157,6 +165,12 @@ def check_streams(data, max_pixels: int) -> None:
             _inflate(encoded, 0, len(encoded), limit, label)
         else:
             _inflate(data, start, end, limit, label)
+
+
+def _check_declared_pixels(head: bytes, label: str, max_pixels: int) -> None:
+    width, height = _WIDTH.search(head), _HEIGHT.search(head)
+    if width and height:  # sizes given by reference are left to check_page_images
+        _check_pixels(int(width.group(1)), int(height.group(1)), f"the PDF's {label}", max_pixels)
 
 
 def _stream_dict(data, dict_end: int) -> bytes | None:
@@ -266,15 +280,15 @@ def _check_objects(parent, count, get, depth: int, number: int, max_pixels: int,
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             if pdfium_c.FPDFImageObj_GetImagePixelSize(obj, width, height):
-                _check_pixels(width.value, height.value, number, max_pixels)
+                _check_pixels(width.value, height.value, f"an image on page {number}", max_pixels)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
             _check_objects(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject,
                            depth + 1, number, max_pixels, budget)
 
 
-def _check_pixels(width: int, height: int, number: int, max_pixels: int) -> None:
+def _check_pixels(width: int, height: int, where: str, max_pixels: int) -> None:
     if width * height > max_pixels:
         raise InputFileError(
-            "image_too_large", f"page {number} has an image of {width:,} × {height:,} pixels "
+            "image_too_large", f"{where} is {width:,} × {height:,} pixels "
             f"({width * height / 1e6:,.0f} megapixels), above the limit of {max_pixels:,} pixels "
             "(--max-pixels): refused as a possible decompression bomb")
