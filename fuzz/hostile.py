@@ -73,20 +73,44 @@ def many_pages_pdf(count: int) -> bytes:
     return build_pdf(objects)
 
 
-def huge_image_pdf(width: int, height: int) -> bytes:
+def huge_image_pdf(width: int, height: int, by_reference: bool = False) -> bytes:
     """One page drawing an image that claims ``width`` × ``height`` gray pixels.
 
     The stream holds only a little data: enough to prove the size is refused
-    from the dictionary, before anything would try to decode the image.
+    from the dictionary, before anything would try to decode the image. With
+    ``by_reference`` the sizes stand in objects of their own (``/Width 6 0 R``).
     """
+    size = (b"/Width 6 0 R /Height 7 0 R" if by_reference
+            else b"/Width %d /Height %d" % (width, height))
     image = stream(b"\x00" * 4096, compress=True,
-                   extra=b"/Type /XObject /Subtype /Image /Width %d /Height %d "
-                         b"/ColorSpace /DeviceGray /BitsPerComponent 8" % (width, height))
+                   extra=b"/Type /XObject /Subtype /Image " + size
+                         + b" /ColorSpace /DeviceGray /BitsPerComponent 8")
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
                b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
                stream(b"q 500 0 0 700 50 70 cm /Im1 Do Q"),
+               image]
+    if by_reference:
+        objects += [b"%d" % width, b"%d" % height]
+    return build_pdf(objects)
+
+
+def pattern_image_pdf(width: int, height: int) -> bytes:
+    """A huge image hidden in a tiling pattern: no page object, decoded only when rendered."""
+    image = stream(b"\x00" * 4096, compress=True,
+                   extra=b"/Type /XObject /Subtype /Image /Width %d /Height %d "
+                         b"/ColorSpace /DeviceGray /BitsPerComponent 8" % (width, height))
+    pattern = stream(b"q 100 0 0 100 0 0 cm /Im1 Do Q",
+                     extra=b"/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 "
+                           b"/BBox [0 0 100 100] /XStep 100 /YStep 100 "
+                           b"/Resources << /XObject << /Im1 6 0 R >> >>")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+               b"/Resources << /Pattern << /P1 5 0 R >> >> /Contents 4 0 R >>",
+               stream(b"/Pattern cs /P1 scn 0 0 595 842 re f"),
+               pattern,
                image]
     return build_pdf(objects)
 
@@ -253,6 +277,9 @@ def corpus(good: bytes) -> dict[str, tuple[bytes, str | None]]:
         "encrypted.pdf": (encrypt(good, "hemligt"), "encrypted"),
         "thousands-of-pages.pdf": (many_pages_pdf(5000), "too_many_pages"),
         "image-bomb.pdf": (huge_image_pdf(100_000, 100_000), "image_too_large"),
+        "image-bomb-sized-by-reference.pdf": (huge_image_pdf(100_000, 100_000, True),
+                                              "image_too_large"),
+        "image-bomb-in-a-pattern.pdf": (pattern_image_pdf(100_000, 100_000), "image_too_large"),
         "stream-bomb.pdf": (stream_bomb_pdf(300 << 20), "stream_too_large"),
         "minutes.pdf": (unknown_layout_pdf(), "unknown_layout"),
         "xref-offsets-wrong.pdf": (xref_offsets_wrong(good), None),

@@ -371,3 +371,17 @@ def test_fuzz_target_holds_on_its_seeds_and_their_mutations(tmp_path):
         for _ in range(rng.randint(1, 20)):
             data[rng.randrange(len(data))] = rng.randrange(256)
         fuzz_pdf.check(bytes(data[: rng.randint(len(data) // 2, len(data))]), tmp_path)
+
+
+@pytest.mark.xfail(reason="cli._compare does not yet turn compare's NotAnOutputFolder (a UsageError) "
+                          "into one line and exit 2; asked of compare's owner", strict=False)
+def test_compare_refuses_another_schema_version_in_one_line(batch, tmp_path):
+    outdir = tmp_path / "old"
+    shutil.copytree(batch.clean_out, outdir)
+    target = sorted((outdir / "goals").glob("*.parquet"))[0]
+    table = pq.read_table(target)
+    pq.write_table(table.replace_schema_metadata({b"malrapport.schema_version": b"0"}), target)
+    proc = run_cli("compare", outdir, "-o", tmp_path / "cmp.html", check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    [line] = proc.stderr.splitlines()
+    assert "written with schema version 0" in line
