@@ -31,7 +31,7 @@ from malrapport.extract.errors import ExitCode, MalrapportError
 
 PRELOAD = ["malrapport.extract.jobs"]
 STOP_GRACE = 2.0  # seconds a worker gets to exit after being asked to
-DASK_CONNECT_TIMEOUT = 30.0
+DASK_CONNECT_TIMEOUT = 20.0
 DASK_CAPACITY_REFRESH = 5.0  # seconds between looks at the cluster's thread count
 
 
@@ -266,6 +266,21 @@ class DaskPool:
             raise ExecutorError(f"cannot reach the dask scheduler at {address}: {e}") from e
         self._futures: dict = {}  # future -> (task, submitted)
         self._capacity, self._capacity_at = 1, -DASK_CAPACITY_REFRESH
+        self._check_workers()
+
+    def _check_workers(self) -> None:
+        """Every connected worker must run this extractor version (rows carry it)."""
+        expected = extractor_version()
+        try:
+            found = self.client.run(extractor_version)
+        except Exception as e:  # e.g. malrapport not installed on a worker
+            self.client.close()
+            raise ExecutorError(f"a dask worker cannot run malrapport: {type(e).__name__}: {e}") from e
+        wrong = {w: v for w, v in found.items() if v != expected}
+        if wrong:
+            self.client.close()
+            raise ExecutorError(f"dask workers with another malrapport extractor version than "
+                                f"this one ({expected}): {wrong}")
 
     @property
     def capacity(self) -> int:
@@ -292,7 +307,8 @@ class DaskPool:
         if not self._futures:
             return []
         try:
-            done, _ = wait(list(self._futures), timeout=timeout, return_when="FIRST_COMPLETED")
+            with self.client.as_current():
+                done, _ = wait(list(self._futures), timeout=timeout, return_when="FIRST_COMPLETED")
         except TimeoutError:
             return []
         out, now = [], time.monotonic()
@@ -336,6 +352,12 @@ class DaskPool:
         self.client.close()
 
     abort = close
+
+
+def extractor_version() -> str:
+    from malrapport.extract.pipeline import EXTRACTOR_VERSION
+
+    return EXTRACTOR_VERSION
 
 
 def make_pool(executor: str, workers: int, scheduler: str | None):
