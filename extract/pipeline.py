@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from malrapport.extract.discover import discover
-from malrapport.extract.errors import MalrapportError
-from malrapport.extract.executors import Outcome, Task, WorkerLost, make_pool
+from malrapport.extract.errors import MalrapportError, one_line
+from malrapport.extract.executors import Outcome, Task, make_pool
 from malrapport.extract.incremental import OutdirLock, clean_outdir, finished_reports, hash_files
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.progress import Progress
@@ -200,10 +200,13 @@ class _Batch:
             return
         fn = outcome.task.fn
         if outcome.error is not None:
-            kind = {scan_file: "damaged", ocr_job: "ocr_failed"}.get(fn, "parse_failed")
-            if isinstance(outcome.error, (MalrapportError, WorkerLost)):
-                kind = outcome.error.kind
-            self._fail(f, kind, f"{type(outcome.error).__name__}: {outcome.error}")
+            error = outcome.error
+            if isinstance(error, MalrapportError):  # WorkerLost (worker_crashed) among them
+                kind, message = error.kind, str(error)
+            else:
+                kind = {scan_file: "internal_error", ocr_job: "ocr_failed"}.get(fn, "parse_failed")
+                message = f"{type(error).__name__}: {error}"
+            self._fail(f, kind, one_line(message))
         elif fn is scan_file:
             self._scanned(f, outcome.value)
         elif fn is ocr_job:
