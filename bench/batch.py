@@ -1,0 +1,265 @@
+"""The batch benchmark: the whole pipeline on a synthetic archive, against its baselines.
+
+    python bench/batch.py            # 200 digital + 40 scanned reports; ~10 minutes on 2 cores
+    python bench/batch.py --quick    # 40 digital, 1 scanned file timed, a 20-page scan; ~2 minutes
+
+Makes the archive with ``bench/make_archive.py`` in a temporary folder, then
+prints, each measured in this run on the same files:
+
+- digital: seconds per page of ``malrapport extract --workers 1`` (the CLI in a
+  subprocess, start-up included) beside pdfplumber's ``extract_words`` alone
+  (in this process, one page after another); target ratio <= 1.5;
+- scanned: the same beside plain ``tesseract`` on the pages' own images
+  (``bench/ocr_speed.py``'s measurement: one process, ``OMP_THREAD_LIMIT=1``);
+  target ratio <= 1.15;
+- the speed-up from 1 to 2 workers (digital and scanned); target >= 1.8;
+- the peak memory of all the batch's processes (main, workers, tesseract), PSS
+  and RSS summed over the process tree, sampled every 50 ms, on one long
+  scanned report; target <= 500 MB (checked on the RSS sum, the upper bound);
+- a re-run on the unchanged digital archive; target < 2 s.
+
+Wall-clock times: a busy machine slows everything; the load average is printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from make_archive import make_archive  # noqa: E402
+
+
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        ram = f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM"
+    except ImportError:
+        ram = "RAM unknown"
+    tess = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
+    tess_version = (tess.stdout or tess.stderr).split("\n")[0]
+    return (f"{os.cpu_count()} cores, {model}, {ram}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, {tess_version}")
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+class TreeMemory:
+    """Peak memory of a process and all its descendants, sampled in a thread: RSS summed
+    (counts shared pages once per process: an upper bound) and PSS summed (shared pages
+    split between the processes sharing them: the memory the batch really takes)."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        import psutil
+
+        self._root = psutil.Process(pid)
+        self.peak_rss = self.peak_pss = self.peak_main = 0
+        self._every, self._stop = every, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self._root, *self._root.children(recursive=True)]
+            except psutil.Error:
+                return
+            rss = pss = 0
+            for p in procs:
+                try:
+                    info = p.memory_full_info()
+                except psutil.Error:
+                    continue
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+                if p.pid == self._root.pid:
+                    self.peak_main = max(self.peak_main, info.rss)
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self._stop.wait(self._every)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def extract(inputs: list[Path], out: Path, workers: int, memory: bool = False,
+            extra: tuple[str, ...] = ()) -> dict:
+    """Run the CLI once; wall seconds, the summary line, and the peak memory if asked."""
+    cmd = [sys.executable, "-m", "malrapport.cli", "extract", *map(str, inputs), "-o", str(out),
+           "--workers", str(workers), "--quiet", *extra]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tree = TreeMemory(proc.pid) if memory else None
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if tree:
+        tree.stop()
+    lines = err.strip().splitlines()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"batch: {' '.join(cmd)} exited {proc.returncode}\n{err}")
+    result = {"wall": wall, "summary": lines[-1] if lines else "", "failed_lines": lines[:-1]}
+    if tree:
+        result.update(peak_rss_mb=tree.peak_rss / 2**20, peak_pss_mb=tree.peak_pss / 2**20,
+                      peak_main_mb=tree.peak_main / 2**20)
+    return result
+
+
+def page_count(paths: list[Path]) -> int:
+    import pypdfium2 as pdfium
+
+    total = 0
+    for path in paths:
+        doc = pdfium.PdfDocument(path)
+        total += len(doc)
+        doc.close()
+    return total
+
+
+def pdfplumber_seconds(paths: list[Path]) -> float:
+    import pdfplumber
+
+    start = time.perf_counter()
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_words()
+                page.close()
+    return time.perf_counter() - start
+
+
+def tesseract_seconds(paths: list[Path], dpi: int = 300, lang: str = "swe") -> float:
+    """Plain tesseract, one page after another, on the pages' own images (ocr_speed.py)."""
+    from ocr_speed import page_image_file, plain_tesseract, select_pages
+
+    pages = select_pages(paths, None)
+    with tempfile.TemporaryDirectory(prefix="batch-tess-") as tmp:
+        images = [page_image_file(p, i, dpi, Path(tmp)) for p, i in pages]
+        plain_tesseract(*images[0], lang)  # warm-up, not timed
+        start = time.perf_counter()
+        for image, image_dpi in images:
+            plain_tesseract(image, image_dpi, lang)
+        return time.perf_counter() - start
+
+
+def verdict(value: float, target: float, higher_is_better: bool = False) -> str:
+    ok = value >= target if higher_is_better else value <= target
+    return "ok" if ok else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small archive, a few minutes")
+    ap.add_argument("--digital", type=int, help="digital reports in the archive (200; quick 40)")
+    ap.add_argument("--scanned", type=int, help="scanned reports in the archive (40; quick 4)")
+    ap.add_argument("--scan-files", type=int,
+                    help="scanned reports timed against tesseract (6; quick 1)")
+    ap.add_argument("--long-pages", type=int, help="pages of the memory test scan (100; quick 20)")
+    ap.add_argument("--workdir", type=Path, help="where to build the archive (default: a temp folder)")
+    ap.add_argument("--keep", action="store_true", help="keep the archive and outputs")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = ap.parse_args(argv)
+    quick = args.quick
+    n_digital = args.digital or (40 if quick else 200)
+    n_scanned = args.scanned or (4 if quick else 40)
+    n_timed = args.scan_files or (1 if quick else 6)
+    long_pages = args.long_pages or (20 if quick else 100)
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="malrapport-batch-"))
+    work.mkdir(parents=True, exist_ok=True)
+    figures: dict = {"machine": machine()}
+    print(f"machine: {figures['machine']}", flush=True)
+    print(f"load average at start: {load()}", flush=True)
+    try:
+        t = time.perf_counter()
+        made = make_archive(work / "archive", n_digital, n_scanned, long_pages)
+        digital, scanned, long = made["digital"], made["scanned"], made["long"][0]
+        timed = scanned[:n_timed]
+        d_pages, s_pages = page_count(digital), page_count(timed)
+        print(f"archive: {len(digital)} digital ({d_pages} pages), {len(scanned)} scanned; "
+              f"made in {time.perf_counter() - t:.1f} s in {work / 'archive'}", flush=True)
+
+        # digital: the pipeline against pdfplumber's extract_words
+        plumber = pdfplumber_seconds(digital)
+        d1 = extract([work / "archive" / "digital"], work / "out-d1", 1)
+        d2 = extract([work / "archive" / "digital"], work / "out-d2", 2)
+        figures["digital"] = {
+            "files": len(digital), "pages": d_pages, "pipeline_s_per_page": d1["wall"] / d_pages,
+            "pdfplumber_s_per_page": plumber / d_pages, "ratio": d1["wall"] / plumber,
+            "speedup": d1["wall"] / d2["wall"], "summary_1": d1["summary"], "summary_2": d2["summary"]}
+        f = figures["digital"]
+        print(f"digital: {d_pages} pages; pipeline 1 worker {f['pipeline_s_per_page']:.4f} s/page, "
+              f"pdfplumber extract_words {f['pdfplumber_s_per_page']:.4f} s/page: ratio "
+              f"{f['ratio']:.2f} (target <= 1.5, {verdict(f['ratio'], 1.5)}); 2 workers "
+              f"{d2['wall'] / d_pages:.4f} s/page: speed-up {f['speedup']:.2f}x  [load {load()}]",
+              flush=True)
+
+        # scanned: the pipeline against plain tesseract
+        plain = tesseract_seconds(timed)
+        s1 = extract(timed, work / "out-s1", 1)
+        s2 = extract(timed, work / "out-s2", 2)
+        figures["scanned"] = {
+            "files": len(timed), "pages": s_pages, "pipeline_s_per_page": s1["wall"] / s_pages,
+            "tesseract_s_per_page": plain / s_pages, "ratio": s1["wall"] / plain,
+            "speedup": s1["wall"] / s2["wall"], "summary_1": s1["summary"], "summary_2": s2["summary"]}
+        f = figures["scanned"]
+        print(f"scanned: {s_pages} pages in {len(timed)} files; pipeline 1 worker "
+              f"{f['pipeline_s_per_page']:.3f} s/page, plain tesseract "
+              f"{f['tesseract_s_per_page']:.3f} s/page: ratio {f['ratio']:.3f} (target <= 1.15, "
+              f"{verdict(f['ratio'], 1.15)}); 2 workers {s2['wall'] / s_pages:.3f} s/page: "
+              f"speed-up {f['speedup']:.2f}x (target >= 1.8, {verdict(f['speedup'], 1.8, True)})"
+              f"  [load {load()}]", flush=True)
+
+        # memory: one long scanned report, all cores
+        workers = os.cpu_count() or 1
+        m = extract([long], work / "out-long", workers, memory=True)
+        figures["memory"] = {"pages": long_pages, "workers": workers, "seconds": m["wall"],
+                             **{k: m[k] for k in ("peak_rss_mb", "peak_pss_mb", "peak_main_mb")},
+                             "summary": m["summary"]}
+        print(f"memory: {long_pages}-page scanned report, {workers} workers: peak "
+              f"{m['peak_pss_mb']:.0f} MB PSS, {m['peak_rss_mb']:.0f} MB RSS summed over all "
+              f"processes (main process {m['peak_main_mb']:.0f} MB RSS); target <= 500: "
+              f"{verdict(m['peak_rss_mb'], 500)}; {m['wall']:.0f} s", flush=True)
+
+        # re-run on the unchanged digital archive
+        r = extract([work / "archive" / "digital"], work / "out-d2", workers)
+        figures["rerun"] = {"files": len(digital), "seconds": r["wall"], "summary": r["summary"]}
+        print(f"re-run: {len(digital)} unchanged files in {r['wall']:.2f} s "
+              f"(target < 2, {verdict(r['wall'], 2.0)}): {r['summary']}", flush=True)
+        for name, res in (("digital 1w", d1), ("scanned 1w", s1), ("long", m)):
+            if res["failed_lines"]:
+                print(f"note: {name} had failures: {res['failed_lines'][:3]}", flush=True)
+        print(f"load average at end: {load()}")
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
