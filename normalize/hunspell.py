@@ -11,6 +11,8 @@ gets a bit set of roles:
 ``END``     may end a compound (COMPOUNDEND, with any suffix);
 ``PRE`` / ``POST``  the two halves of the adjective and verb COMPOUNDRULEs
             (``)k`` and ``>j``: ``genom`` + ``tänkt``).
+``LEMMA``   is an entry of the .dic itself (``stöd`` the noun), not only a
+            form a suffix rule makes (``fortsätt`` from ``fortsätta``).
 
 Compound checking itself lives in :mod:`lexicon`; this module only expands.
 """
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 WORD, BEGIN, MIDDLE, END, PRE, POST = 1, 2, 4, 8, 16, 32
+LEMMA = 64  # the form is a dictionary entry itself, not only made by a suffix rule
 
 _DEFAULT_FLAGS = {
     "COMPOUNDBEGIN": "X",
@@ -120,7 +123,7 @@ def expand_dic(dic: Path, aff: AffixFile) -> dict[str, int]:
             roles |= PRE
         if stem_is_post:
             roles |= POST
-        add(stem, roles)
+        add(stem, roles | LEMMA)
         for flag in flags:
             for rule in aff.suffixes.get(flag, ()):
                 if rule.strip and not stem.endswith(rule.strip):

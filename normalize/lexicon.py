@@ -30,12 +30,12 @@ except ImportError:  # pragma: no cover - exercised on machines without it
 
 from .hunspell import BEGIN, END, MIDDLE, POST, PRE, WORD, expand_dic, read_aff, read_wordlist
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 DICT_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell"), Path("/usr/share/myspell/dicts"))
 DICT_NAMES = ("sv_SE", "sv_FI")
 WORDLISTS = (Path("/usr/share/dict/swedish"),)
-ROLE_MASK = 0b111111
-ZIPF_SHIFT = 6
+ROLE_MASK = 0b1111111
+ZIPF_SHIFT = 7
 MIN_PART = 2      # letters in a compound part
 MAX_PARTS = 4     # parts in a compound
 _VOWELS = set("aeiouyåäöé")

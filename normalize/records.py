@@ -3,7 +3,8 @@
 ``normalize_report`` returns a new :class:`ReportRecord`; every ``*_raw``
 field keeps what was extracted, every text field is NFC.  Whether the
 report lost its diacritics is decided once, from all of its text, so a
-short title is judged by the company it keeps.
+short title is judged by the company it keeps; so are the spellings the
+report settles (``SeenSpellings``), which decide words ambiguous alone.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 
 from .labels import assessment_key, status_key
 from .repair import Repairer, get_repairer
+from .seen import SeenSpellings
 from .vocabulary import Vocabulary
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
@@ -23,8 +25,10 @@ _LEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None) -> ReportRecord:
     """The report with titles, statuses, assessments and free text repaired."""
     repairer = get_repairer(vocab)
-    degraded = repairer.is_degraded("\n".join(report_texts(report)))
-    fix = _Fixer(repairer, degraded)
+    text = "\n".join(report_texts(report))
+    degraded = repairer.is_degraded(text)
+    seen = repairer.seen_in(text) if degraded else None
+    fix = _Fixer(repairer, degraded, seen)
     goals = tuple(_normalize_goal(g, fix) for g in report.goals)
     return dataclasses.replace(
         report,
@@ -48,14 +52,15 @@ def report_texts(report: ReportRecord):
 
 
 class _Fixer:
-    def __init__(self, repairer: Repairer, degraded: bool):
+    def __init__(self, repairer: Repairer, degraded: bool, seen: SeenSpellings | None):
         self.repairer = repairer
         self.degraded = degraded
+        self.seen = seen if seen is not None else SeenSpellings()
 
     def text(self, value: str | None) -> str | None:
         if value is None:
             return None
-        fixed = self.repairer.repair_text(_nfc(value), self.degraded)
+        fixed = self.repairer.repair_text(_nfc(value), self.degraded, self.seen)
         return fixed if fixed.strip() else None
 
     def title(self, value: str | None, number: str | None = None) -> str | None:
@@ -64,7 +69,7 @@ class _Fixer:
         value = _nfc(value)
         if number and value.lstrip().startswith(number):
             value = _LEADING_NUMBER.sub("", value, count=1)
-        fixed = self.repairer.repair_title(value, self.degraded)
+        fixed = self.repairer.repair_title(value, self.degraded, self.seen)
         return fixed if fixed.strip() else None
 
 

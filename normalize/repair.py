@@ -18,6 +18,7 @@ from .language import END, NUM, START, context_fold, word_class
 from .lexicon import Lexicon, fold, get_lexicon
 from .language import LanguageModel
 from .phrases import PhraseTable, TitleMatcher, respell_like
+from .seen import SeenSpellings
 from .tokens import TokenRepairer, has_noise
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -89,17 +90,43 @@ class Repairer:
         # valid, but would be respelled even without context ("for" -> "för")
         return self.tokens.repair(word, "", "", degraded=True) != word
 
+    # ------------------------------------------------------------ document evidence
+    def seen_in(self, text: str, degraded: bool = True) -> SeenSpellings:
+        """Spellings ``text`` settles: its words with å/ä/ö, and words that are no
+        word as they stand with one clearly likeliest spelling (``starks`` -> ``stärks``)."""
+        seen = SeenSpellings()
+        text = unicodedata.normalize("NFC", text)
+        words: dict[str, bool] = {}
+        for m in TOKEN_RE.finditer(text):
+            words[m.group()] = words.get(m.group(), False) or text[m.end():m.end() + 1] == "-"
+        for word, before_hyphen in words.items():
+            if len(word) < 2 or before_hyphen or self.tokens.skip(word):
+                continue  # (a word before a hyphen may be a compound's first part)
+            if _ACCENTS.intersection(word):
+                if self.tokens.is_valid(word):
+                    seen.add(word)
+            elif degraded or has_noise(word):
+                settled = self.tokens.settled(word, degraded)
+                if settled is not None:
+                    seen.add(settled)
+        return seen
+
     # ------------------------------------------------------------ text
-    def repair_text(self, text: str, degraded: bool | None = None) -> str:
-        """``text`` with diacritics restored; unchanged if nothing needs it."""
+    def repair_text(self, text: str, degraded: bool | None = None,
+                    seen: SeenSpellings | None = None) -> str:
+        """``text`` with diacritics restored; unchanged if nothing needs it.
+
+        ``seen``: spellings settled elsewhere in the same document (default: in ``text``)."""
         if not text:
             return text
         text = unicodedata.normalize("NFC", text)
         if degraded is None:
             degraded = self.is_degraded(text)
+        if seen is None:
+            seen = self.seen_in(text, degraded) if degraded else SeenSpellings()
         pieces = _PARAGRAPH_BREAK.split(text)
         if len(pieces) == 1:
-            return self._repair_block(text, degraded)
+            return self._repair_block(text, degraded, seen)
         # paragraphs with enough evidence of their own decide for themselves
         # (a report whose text layer is clean on some pages and OCR on others)
         out = []
@@ -111,18 +138,18 @@ class Repairer:
             local = degraded
             if accented + suspects >= LOCAL_EVIDENCE:
                 local = suspects >= accented
-            out.append(self._repair_block(piece, local))
+            out.append(self._repair_block(piece, local, seen))
         return "".join(out)
 
-    def _repair_block(self, text: str, degraded: bool) -> str:
+    def _repair_block(self, text: str, degraded: bool, seen: SeenSpellings) -> str:
         if degraded:
             text = fix_marks(text)
-        text = self._repair_words(text, degraded)
+        text = self._repair_words(text, degraded, seen)
         if degraded:
             text = "\n".join(self.phrases.repair_line(line) for line in text.split("\n"))
         return text
 
-    def _repair_words(self, text: str, degraded: bool) -> str:
+    def _repair_words(self, text: str, degraded: bool, seen: SeenSpellings) -> str:
         """Respell each word in place, with its neighbours as context."""
         matches = list(TOKEN_RE.finditer(text))
         if not matches:
@@ -143,7 +170,8 @@ class Repairer:
                     and (prev != NUM or m.group() not in UNIT_LETTERS))
             inside = prev != START and "\n" not in gap_before
             fixed = self.tokens.repair(m.group(), prev, next_fold, degraded=degraded,
-                                       before_hyphen=before_hyphen, lone=lone, inside=inside)
+                                       before_hyphen=before_hyphen, lone=lone, inside=inside,
+                                       seen=seen)
             parts.append(gap_before)
             parts.append(fixed)
             last = m.end()
@@ -152,7 +180,8 @@ class Repairer:
         return "".join(parts)
 
     # ------------------------------------------------------------ titles
-    def repair_title(self, text: str, degraded: bool | None = None) -> str:
+    def repair_title(self, text: str, degraded: bool | None = None,
+                     seen: SeenSpellings | None = None) -> str:
         """A goal or activity title: words spelled as in a matching canonical goal
         title, else token repair.  A title is one line (a wrapped heading is joined)."""
         if not text:
@@ -164,12 +193,12 @@ class Repairer:
             text = fix_marks(text)
         canonical = self.titles.match(text, exact_fold=not degraded)
         if canonical is None:
-            return self.repair_text(text, degraded)
-        word_repair = functools.partial(self._repair_word, degraded=degraded)
+            return self.repair_text(text, degraded, seen)
+        word_repair = functools.partial(self._repair_word, degraded=degraded, seen=seen)
         return respell_like(text, canonical, word_repair, self.tokens.is_valid)
 
-    def _repair_word(self, word: str, degraded: bool) -> str:
-        return self.tokens.repair(word, START, "", degraded=degraded)
+    def _repair_word(self, word: str, degraded: bool, seen: SeenSpellings | None) -> str:
+        return self.tokens.repair(word, START, "", degraded=degraded, seen=seen)
 
 
 def fix_marks(text: str) -> str:

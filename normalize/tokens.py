@@ -20,16 +20,20 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .hunspell import BEGIN, WORD
+from .hunspell import BEGIN, LEMMA, WORD
 from .language import START, LanguageModel
 from .lexicon import Lexicon, fold
+from .seen import SeenSpellings
 from .splits import loose_compounds
 
 PRIMARY_COST = 0.05    # per restored letter: fewer changes win a tie
 SECONDARY_COST = 1.5   # a rarer confusion (d -> ä, i -> å, ...)
 INSERT_COST = 0.6      # a lost letter put back ("kning" -> "ökning"): dictionary forms only
 LOOSE_COST = 0.5       # a split the dictionary's compound rules do not make
-KEEP_BONUS = 0.1       # a valid word stays unless another spelling is clearly likelier
+IMPERATIVE_PENALTY = 1.0  # a bare verb stem ("fortsätt", "stör") inside a sentence
+SEEN_BONUS = 2.0       # the document settles this spelling (or its stem) elsewhere ...
+SETTLED_MARGIN = 1.0   # ... where its likeliest spelling leads the next by this much
+KEEP_BONUS = 0.0       # a valid word stays unless another spelling is clearly likelier
 KEEP_COMPOUND = 0.2    # ... less so a word that is valid only as a compound
 MAX_VARIANTS = 48
 
@@ -234,6 +238,28 @@ class TokenRepairer:
             found[token] = Candidate(token, 0.0, parts, identity=True)
         return tuple(found.values())
 
+    def settled(self, token: str, degraded: bool) -> str | None:
+        """The spelling of ``token`` when it is settled without context: the token is
+        no word as it stands and one accented spelling is clearly the likeliest."""
+        cands = self.candidates(token, False, degraded)
+        if not cands or any(c.identity or c.score is not None for c in cands):
+            return None
+        scored = sorted(((self.model.unigram(c.form, c.parts) - c.cost, c.form) for c in cands),
+                        reverse=True)
+        if len(scored) > 1 and scored[0][0] - scored[1][0] < SETTLED_MARGIN:
+            return None
+        return scored[0][1]
+
+    def is_imperative(self, form: str) -> bool:
+        """A verb's imperative ("fortsätt", "stärk"): -a makes the infinitive, -er,
+        -te or -de a tense, and the form is no dictionary entry of its own ("stöd"
+        is also the noun).  It opens a sentence; inside one it is rarely meant.
+        (Stems in -r are left out: "hör", "för" are also the present tense.)"""
+        lex = self.lexicon
+        return (len(form) > 2 and form.islower() and not form.endswith("r")
+                and not lex.roles(form) & LEMMA and lex.is_form(form + "a")
+                and any(lex.is_form(form + end) for end in ("er", "te", "de")))
+
     @functools.lru_cache(maxsize=64)
     def lost_letter(self, letter: str) -> tuple[Candidate, ...]:
         found: dict[str, Candidate] = {}
@@ -264,13 +290,14 @@ class TokenRepairer:
     # -- choice
     def repair(self, token: str, prev: str, next_fold: str, *,
                degraded: bool, before_hyphen: bool = False, lone: bool = False,
-               inside: bool = False) -> str:
+               inside: bool = False, seen: SeenSpellings | None = None) -> str:
         """The best spelling of ``token`` in its context (``token`` if none is better).
 
         ``lone``: the token stands between spaces inside a sentence, not after a
         number (a lone letter there is what is left of a short word, not a unit).
         ``inside``: the token follows a word of its sentence on the same line (no
-        heading or table cell starts here)."""
+        heading or table cell starts here).  ``seen``: spellings the document
+        settles elsewhere, which make a candidate likelier."""
         if self.skip(token):
             return token
         cands = self.candidates(token, before_hyphen, degraded)
@@ -286,6 +313,10 @@ class TokenRepairer:
             score = base + self.model.context(c.form, prev, next_fold) - c.cost
             if c.identity:
                 score += KEEP_COMPOUND if c.parts else KEEP_BONUS
+            elif inside and self.is_imperative(c.form):
+                score -= IMPERATIVE_PENALTY   # ... and the kin seen elsewhere is no help
+            elif seen and seen.supports(c.form, c.parts):
+                score += SEEN_BONUS
             if score > best_score or (score == best_score and c.identity):
                 best, best_score = c, score
         if best is None or best.identity:

@@ -21,6 +21,7 @@ from malrapport.normalize.labels import ASSESSMENTS, STATUSES, assessment_key, s
 from malrapport.normalize.lexicon import Lexicon, fold, get_lexicon
 from malrapport.normalize.records import normalize_report
 from malrapport.normalize.repair import Repairer, get_repairer, repair_text, repair_title
+from malrapport.normalize.seen import SeenSpellings
 from malrapport.normalize.vocabulary import VocabularyError, load_vocabulary, municipality_name
 from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord, ReportRecord
 
@@ -71,7 +72,8 @@ def test_hunspell_expansion_on_a_small_dictionary(tmp_path):
     forms = hunspell.expand_dic(tmp_path / "t.dic", hunspell.read_aff(tmp_path / "t.aff"))
     assert forms["vård"] & hunspell.WORD and forms["vård"] & hunspell.END
     assert forms["vårds"] & hunspell.BEGIN and forms["vårds"] & hunspell.WORD      # linking form and genitive
-    assert forms["hälso"] == hunspell.BEGIN                                       # only in compounds
+    assert forms["hälso"] == hunspell.BEGIN | hunspell.LEMMA                      # only in compounds
+    assert not forms["vårds"] & hunspell.LEMMA and forms["vård"] & hunspell.LEMMA   # entries vs forms
     assert forms["bidrags"] & hunspell.END                                        # inflected end part
     assert "fakta" in forms and "faktumn" not in forms                            # conditions apply
     lex = Lexicon(forms, {})
@@ -227,6 +229,32 @@ def test_lone_letters_after_numbers_and_names_inside_a_sentence_stay():
     text = "Malet for aret ar att 9 r klara och 5 s kvar. Kampanjen riktar sig till tidigare Lillforsbor pa annan ort."
     assert repair_text(text) == ("Målet för året är att 9 är klara och 5 s kvar. "
                                  "Kampanjen riktar sig till tidigare Lillforsbor på annan ort.")
+
+
+@pytest.mark.parametrize("noisy, expected", [
+    # "starks" can only be "stärks": the stem settles "Starkt" elsewhere in the text
+    ("Samverkan starks under aret. Vi deltar i projektet Starkt samarbete.",
+     "Samverkan stärks under året. Vi deltar i projektet Stärkt samarbete."),
+    ("Vi har ett starkt samarbete for aret.", "Vi har ett starkt samarbete för året."),
+    # the compound is a dictionary word only as "rekryteringsmässor"; "massor av" stays
+    ("Kommunen deltar pa rekryteringsmassor och pa massor i lanet.",
+     "Kommunen deltar på rekryteringsmässor och på mässor i länet."),
+    ("Det finns massor av planer for aret.", "Det finns massor av planer för året."),
+    # an imperative inside a sentence is rarely meant, even when its verb is seen
+    ("Projektet ar fortsatt pausat och arbetet fortsatter nasta ar.",
+     "Projektet är fortsatt pausat och arbetet fortsätter nästa år."),
+])
+def test_spellings_settled_elsewhere_in_the_text_decide(noisy, expected):
+    assert repair_text(noisy) == expected
+
+
+def test_seen_spellings_match_words_compound_heads_and_stems():
+    seen = SeenSpellings(["rekryteringsmässor", "stärks", "ytvattentäkten", "större", "är"])
+    assert seen.supports("mässor") and seen.supports("stärkt") and seen.supports("stärka")
+    assert seen.supports("reservvattentäkt", ("reserv", "vattentäkt"))
+    assert not seen.supports("stör")      # a short stem is no evidence ("stor" / "större")
+    assert not seen.supports("är")        # nor a short word
+    assert not seen.supports("starkt") and not seen.supports("massor")
 
 
 def test_names_numbers_dates_and_abbreviations_stay():
