@@ -181,3 +181,34 @@ def test_estimate_skew(pdfs, angle):
     tilted = img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
     assert render.estimate_skew(tilted, 150) == pytest.approx(-angle, abs=0.1)
     assert render.estimate_skew(Image.new("L", (600, 800), 255), 150) == 0.0
+
+
+# --- the committed scan samples ----------------------------------------------------------
+
+SAMPLES = Path(scans.__file__).resolve().parent
+needs_samples = pytest.mark.skipif(not scans.manifest_path(SAMPLES).exists(), reason="no scan samples")
+
+
+def test_scans_are_reproducible(tmp_path, pdfs):
+    small = replace(scans.SCAN200, dpi=100)
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    angles = scans.scan_pdf(pdfs["digital"], a, small, seed=5)
+    assert scans.scan_pdf(pdfs["digital"], b, small, seed=5) == angles and abs(angles[0]) <= 1.5
+    assert a.read_bytes() == b.read_bytes()
+
+
+@needs_samples
+def test_committed_scans_come_from_the_committed_digital_samples():
+    """A digital sample changed: rerun ``python -m malrapport.samples.scans`` and commit."""
+    assert scans.read_manifest(SAMPLES) == scans.source_digests(SAMPLES)
+    for variant in ("scan300", "scan200", "badlayer"):
+        names = {p.name for p in (SAMPLES / "pdf" / variant).glob("*.pdf")}
+        assert names == set(scans.source_digests(SAMPLES)), variant
+
+
+@needs_samples
+def test_committed_scan_matches_a_fresh_render(tmp_path):
+    src = SAMPLES / "pdf" / "digital" / "ange-2024-uppsikt.pdf"
+    dst = tmp_path / src.name
+    scans.scan_pdf(src, dst, scans.SCAN200, scans.seed_for(src.stem, "200"))
+    assert dst.read_bytes() == (SAMPLES / "pdf" / "scan200" / src.name).read_bytes()
