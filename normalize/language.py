@@ -8,7 +8,8 @@
   neighbour: ``den här``, ``är en``, ``tre år``.
 
 Numbers count as one word class (``<num>``) so ``år 2040`` and ``tre år``
-generalise.
+generalise; so do present participles as left neighbours (``<ptc>``:
+``kommande år`` teaches ``föregående år``).
 """
 from __future__ import annotations
 
@@ -22,11 +23,14 @@ from .lexicon import Lexicon, fold
 from .vocabulary import Vocabulary
 
 NUM = "<num>"
+PARTICIPLE = "<ptc>"
 START = "<s>"
 END = "</s>"
 VOCAB_BONUS = 1.5      # Zipf units added to a vocabulary word
 VOCAB_MAX_ZIPF = 5.0   # ... when rarer than this (so "år" in a goal title gains nothing)
-CONTEXT_BONUS = 1.5    # per neighbour seen beside the spelling in the corpus
+CONTEXT_BONUS = 1.5    # per neighbour seen beside the spelling in the corpus ...
+COMMON_ZIPF = 7.6      # ... less beside the commonest words (full weight up to Zipf 6)
+MIN_WEIGHT = 0.3
 UNKNOWN_ZIPF = 1.0     # a dictionary form wordfreq does not know
 COMPOUND_ZIPF = 1.0    # floor for a compound built by the lexicon ...
 COMPOUND_DISCOUNT = 2.0  # ... else its weakest part's Zipf minus this
@@ -42,6 +46,12 @@ def word_class(word: str) -> str:
     if any(c.isdigit() for c in word) and not any(c.isalpha() for c in word):
         return NUM
     return word.lower()
+
+
+def participle_class(word: str) -> str:
+    """``<ptc>`` for a present participle (``kommande``, ``föregående``), else ``word``:
+    what follows one in the corpus may follow any ("kommande år" -> "föregående år")."""
+    return PARTICIPLE if len(word) > 5 and word.endswith(("ande", "ende")) else word
 
 
 _GLYPH_FOLD = str.maketrans({"&": "a", "6": "o", "¢": None})
@@ -90,6 +100,7 @@ class LanguageModel:
         # without wordfreq the lexicon has no frequencies: count the corpus instead
         self.counts = Counter(w for a, w in pairs if w not in (END, NUM))
         self.left = {(a, b) for a, b in pairs}                     # (prev spelling, spelling)
+        self.left |= {(participle_class(a), b) for a, b in pairs if participle_class(a) != a}
         self.right = {(a, fold(b)) for a, b in pairs}              # (spelling, fold of next)
         self.seen = {w for pair in pairs for w in pair}
 
@@ -123,8 +134,15 @@ class LanguageModel:
         """Bonus for a spelling given the previous word (repaired) and the next (folded)."""
         w = form.lower()
         score = 0.0
-        if (prev, w) in self.left:
-            score += CONTEXT_BONUS
+        if (prev, w) in self.left or (participle_class(prev), w) in self.left:
+            score += CONTEXT_BONUS * self._weight(prev)
         if next_fold and (w, next_fold) in self.right:
-            score += CONTEXT_BONUS
+            score += CONTEXT_BONUS * self._weight(next_fold)
         return score
+
+    def _weight(self, neighbour: str) -> float:
+        """How much a pair with this neighbour tells: little for the commonest words
+        ("i", "och", "att" stand beside anything), fully from Zipf 6 down."""
+        z = max((self.lexicon.zipf(f) for f in self.lexicon.by_fold(neighbour)), default=0.0)
+        z = max(z, self.lexicon.zipf(neighbour))
+        return min(1.0, max(MIN_WEIGHT, (COMMON_ZIPF - z) / (COMMON_ZIPF - 6.0)))

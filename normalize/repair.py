@@ -23,7 +23,7 @@ from .tokens import TokenRepairer, has_noise
 from .vocabulary import Vocabulary, load_vocabulary
 
 TOKEN_RE = re.compile(r"(?:[^\W_]|[&¢])+")
-_SENTENCE_BREAK = re.compile(r"[.!?:;]|\n\s*\n")
+_SENTENCE_BREAK = re.compile(r"[.!?:;•]|\n\s*\n")
 # OCR reads a capital I as "|": "| den här rapporten" -> "I den här rapporten"
 _BAR_I = re.compile(r"(^[ \t]*|[.!?:][ \t]+)\|(?=[ \t]+[^\W\d_])", re.MULTILINE)
 # ... a spaced en dash (the Swedish dash) as an em dash, and a bullet as "¢", "*" or "«"

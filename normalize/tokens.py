@@ -30,6 +30,7 @@ PRIMARY_COST = 0.05    # per restored letter: fewer changes win a tie
 SECONDARY_COST = 1.5   # a rarer confusion (d -> ä, i -> å, ...)
 INSERT_COST = 0.6      # a lost letter put back ("kning" -> "ökning"): dictionary forms only
 LOOSE_COST = 0.5       # a split the dictionary's compound rules do not make
+ARTICLE_VERB_PENALTY = 1.0  # an infinitive between an article and a definite noun
 IMPERATIVE_PENALTY = 1.0  # a bare verb stem ("fortsätt", "stör") inside a sentence
 SEEN_BONUS = 2.0       # the document settles this spelling (or its stem) elsewhere ...
 SETTLED_MARGIN = 1.0   # ... where its likeliest spelling leads the next by this much
@@ -68,6 +69,9 @@ NOISE_CHARS = frozenset("&6¢éèê")
 _MULTI_NOISE = ("ii", "dé")
 _ACCENTED = frozenset("åäöÅÄÖ")
 _LONE_WORDS = frozenset("iåäöoae")   # one-letter words (or letters OCR keeps alone)
+HEAD_MIN_ZIPF = 6.0    # a word run together with the next: "i", "på", "ta", "av" ...
+JOIN_MIN_ZIPF = 4.0    # ... and a frequent word after it
+_ARTICLES = frozenset({"den", "det", "de", "denna", "detta", "dessa"})
 LONE_MIN_ZIPF = 5.5    # a lone letter becomes only a very common word: "r" -> "är", "p" -> "på"
 
 
@@ -260,6 +264,35 @@ class TokenRepairer:
                 and not lex.roles(form) & LEMMA and lex.is_form(form + "a")
                 and any(lex.is_form(form + end) for end in ("er", "te", "de")))
 
+    @functools.lru_cache(maxsize=10_000)
+    def split_joined(self, token: str) -> str | None:
+        """Two words OCR ran together ("ikommunal" -> "i kommunal"): a very common short
+        word, then a frequent word; None when the token splits no such way."""
+        best, best_score = None, JOIN_MIN_ZIPF
+        for i in range(1, min(3, len(token) - 3) + 1):
+            head, tail = token[:i], token[i:]
+            heads = [f for f in self.lexicon.words_by_fold(fold(head)) if f.islower() or i == 1]
+            head_form = max(heads, key=self.lexicon.zipf, default=None)
+            if head_form is None or self.lexicon.zipf(head_form) < HEAD_MIN_ZIPF:
+                continue
+            tail_form = max(self.lexicon.words_by_fold(fold(tail)), key=self.lexicon.zipf, default=None)
+            if tail_form is None:
+                continue
+            score = self.lexicon.zipf(tail_form)
+            if score >= best_score:
+                best, best_score = apply_case(head, head_form) + " " + tail_form, score
+        return best
+
+    def is_infinitive(self, form: str) -> bool:
+        """A verb's infinitive: "svara" (svarar, svarade), "stärka" (stärker, stärkte)."""
+        lex = self.lexicon
+        if len(form) < 4 or not form.endswith("a") or not lex.is_form(form):
+            return False
+        if lex.is_form(form + "r") and lex.is_form(form + "de"):
+            return True
+        stem = form[:-1]
+        return lex.is_form(stem + "er") and any(lex.is_form(stem + end) for end in ("te", "de"))
+
     @functools.lru_cache(maxsize=64)
     def lost_letter(self, letter: str) -> tuple[Candidate, ...]:
         found: dict[str, Candidate] = {}
@@ -304,6 +337,8 @@ class TokenRepairer:
         if lone and degraded and len(token) == 1 and token.islower() and token not in _LONE_WORDS:
             cands = self.lost_letter(token)   # "r" for "är": a word with one letter left
         if not cands:
+            if degraded and (token.islower() or prev == START):
+                return self.split_joined(token) or token
             return token
         best, best_score = None, float("-inf")
         for c in cands:
@@ -311,6 +346,8 @@ class TokenRepairer:
                 continue  # a capitalised word inside a sentence may be a name: no loose split
             base = self.model.unigram(c.form, c.parts) if c.score is None else c.score
             score = base + self.model.context(c.form, prev, next_fold) - c.cost
+            if prev in _ARTICLES and _definite(next_fold) and self.is_infinitive(c.form):
+                score -= ARTICLE_VERB_PENALTY   # "det svara samtalet": an adjective goes there
             if c.identity:
                 score += KEEP_COMPOUND if c.parts else KEEP_BONUS
             elif inside and self.is_imperative(c.form):
@@ -326,6 +363,11 @@ class TokenRepairer:
             # OCR reads a lower-case å, ä or ö as a capital: "personer Over 65" is "över"
             return best.form
         return apply_case(token, best.form)
+
+
+def _definite(fold_word: str) -> bool:
+    """Ends like a noun in the definite form ("samtalet", "frågan", "målen")."""
+    return len(fold_word) > 4 and fold_word.endswith(("et", "en", "an", "na"))
 
 
 def _changes(form: str, key: str) -> int:
