@@ -80,11 +80,10 @@ def scan_file(path: Path, source_file: str, options: ExtractOptions) -> FileScan
             scan.report = finish_report(scan, options)
         except MalrapportError as e:
             scan.error = (e.kind, one_line(str(e)))
-        except Exception as e:
-            scan.pages, scan.report = [], None
+        except Exception as e:  # a parser bug met on this file
             scan.error = ("parse_failed", one_line(f"{type(e).__name__}: {e}"))
-    if scan.error is not None:
-        scan.pages, scan.ocr_pages = [], []
+    if scan.error is not None:  # nothing left to do for this file: send back no pages
+        scan.pages, scan.ocr_pages, scan.report = [], [], None
     return scan
 
 

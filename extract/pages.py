@@ -26,10 +26,10 @@ def open_pdf(path: Path | None, data, password: str | None) -> pdfium.PdfDocumen
     """
     if not len(data):
         raise InputFileError("empty", "the file is empty (0 bytes)")
-    if not safety.is_pdf(data) and safety.looks_like_pdf_body(data):
-        raise InputFileError("damaged", "the PDF is damaged: its first bytes, the %PDF- header, "
-                                        "are not intact; get an undamaged copy")
     if not safety.is_pdf(data):
+        if safety.looks_like_pdf_body(data):
+            raise InputFileError("damaged", "the PDF is damaged: its first bytes, the %PDF- "
+                                            "header, are not intact; get an undamaged copy")
         named = f" with a {path.suffix} name" if path is not None and path.suffix else ""
         raise InputFileError("not_pdf", f"not a PDF: {safety.sniff(data)}{named}")
     safety.check_complete(data)

@@ -98,10 +98,11 @@ def sniff(data) -> str:
         return "an HTML page (a failed download?)"
     if stripped.startswith(b"<?xml"):
         return "an XML file"
-    text = head.decode("utf-8", "ignore")
+    text = head.decode("utf-8", "ignore")  # mostly valid UTF-8 (or ASCII with some Latin-1)
     printable = sum(c.isprintable() or c.isspace() for c in text)
-    if text and printable >= 0.95 * len(head):
-        first = text.strip().splitlines()[0][:40] if text.strip() else ""
+    if text and len(text.encode()) >= 0.95 * len(head) and printable >= 0.95 * len(text):
+        shown = text if len(text.encode()) == len(head) else head.decode("cp1252", "replace")
+        first = shown.strip().splitlines()[0][:40] if shown.strip() else ""
         return f"plain text (starting {first!r})"
     return f"unknown binary data (starting {head[:8]!r})"
 
