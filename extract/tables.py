@@ -20,6 +20,9 @@ from malrapport.normalize.labels import STATUSES, fold
 from malrapport.schemas.words import Word
 
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+OCR_DATE = re.compile(r"^[\dOolI|]{4}-[\dOolI|]{2}-[\dOolI|]{2}$")
+DATE_DIGITS = str.maketrans("OolI|", "00111")
+DATE_MARKS = "<>«»()[]|.,:;'\"`´‘’“”-—–~_"
 DATE_COLUMNS = ("start", "end")
 # Column boundaries sit this many font sizes left of the next header word, so that
 # an icon or a little indent before a cell's text still falls inside the column.
@@ -49,7 +52,11 @@ class Row:
 
 
 def parse_date(text: str) -> dt.date | None:
-    m = DATE.match(text.strip())
+    """An ISO date, also as OCR reads it: glued marks (``<2022-03-01``), O for 0, l for 1."""
+    text = text.strip().strip(DATE_MARKS)
+    if OCR_DATE.match(text):
+        text = text.translate(DATE_DIGITS)
+    m = DATE.match(text)
     if not m:
         return None
     try:

@@ -169,8 +169,13 @@ def _repair_text(args) -> int:
 
 def _compare(args) -> int:
     from malrapport.compare import compare
+    from malrapport.extract.errors import MalrapportError
 
-    compare(args.outdir, args.out)
+    try:
+        compare(args.outdir, args.out)
+    except MalrapportError as e:
+        print(f"malrapport: {e}", file=sys.stderr)
+        return e.exit_code
     return ExitCode.OK
 
 

@@ -97,10 +97,16 @@ class _Scorer:
         used_p = {p for _, p in pairs}
         for g, p in pairs:
             self.fields(table, names, gold[g], pred[p])
-        for g in set(range(len(gold))) - used_g:
+        for g in sorted(set(range(len(gold))) - used_g):
             self.fields(table, names, gold[g], None)
-        for p in set(range(len(pred))) - used_p:
+            self.s.diffs.append((f"{table} missing", self.where, _label(gold[g]), None))
+        for p in sorted(set(range(len(pred))) - used_p):
             self.fields(table, names, None, pred[p])
+            self.s.diffs.append((f"{table} extra", self.where, None, _label(pred[p])))
+
+
+def _label(item: dict) -> str:
+    return " ".join(str(item.get(k)) for k in ("number", "title", "name") if item.get(k))
 
 
 def _match_by_title(gold: list[dict], pred: list[dict], key: str = "title") -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng tesseract-ocr-osd
-              hunspell-sv-se wswedish poppler-utils qpdf chromium)
+              hunspell-sv-se wswedish poppler-utils qpdf chromium fonts-dejavu-core)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
