@@ -167,7 +167,8 @@ class Repairer:
             before_hyphen = text[m.end():m.end() + 1] == "-"
             lone = (nxt is not None and next_fold != END and _spaces(gap_before) and prev != START
                     and _spaces(text[m.end():nxt.start()])
-                    and (prev != NUM or m.group() not in UNIT_LETTERS))
+                    and (prev != NUM or m.group() not in UNIT_LETTERS)
+                    and (prev == NUM or self.tokens.is_valid(prev)))  # not a broken word's tail
             inside = prev != START and "\n" not in gap_before
             fixed = self.tokens.repair(m.group(), prev, next_fold, degraded=degraded,
                                        before_hyphen=before_hyphen, lone=lone, inside=inside,
