@@ -114,24 +114,29 @@ def _mid_word_g(token: str, i: int) -> bool:
             and token[i - 1].islower() and token[i + 1].islower())
 
 
-def fold_variants(token: str, allow_secondary: bool) -> list[Variant]:
+@functools.lru_cache(maxsize=50_000)
+def fold_variants(token: str, allow_secondary: bool) -> tuple[Variant, ...]:
     """The fold-space spellings an OCR token may stand for, cheapest first."""
     low = token.lower()
     if (not allow_secondary and not NOISE_CHARS.intersection(low) and "4" not in low
             and not any(m in low for m in _MULTI_NOISE) and "G" not in token[1:]):
-        return [Variant(fold(low), (), 0.0, False)]   # the common case: nothing to branch on
+        return (Variant(fold(low), (), 0.0, False),)   # the common case: nothing to branch on
     if low.startswith("i6"):  # "I6pande": capital I read for l
         low = "l" + low[1:]
+    n = len(low)
+    folded = fold(low)
+    patterns = [[p for p in _PATTERNS if low.startswith(p[0], i) and (p[3] < 1.0 or allow_secondary)]
+                for i in range(n)]
     out: list[Variant] = []
 
     def walk(i: int, key: str, req: tuple[int, ...], cost: float, sec: bool) -> None:
         if len(out) >= MAX_VARIANTS:
             return
-        if i == len(low):
+        if i == n:
             out.append(Variant(key, req, cost, sec))
             return
-        for text, letters, must, c in _PATTERNS:
-            if low.startswith(text, i) and (c < 1.0 or (allow_secondary and not sec)):
+        for text, letters, must, c in patterns[i]:
+            if c < 1.0 or not sec:
                 walk(i + len(text), key + letters, req + ((len(key),) if must else ()),
                      cost + c, sec or c >= 1.0)
         ch = low[i]
@@ -141,7 +146,7 @@ def fold_variants(token: str, allow_secondary: bool) -> list[Variant]:
             return
         if _mid_word_g(token, i):
             walk(i + 1, key + "o", req + (len(key),), cost, sec)
-        walk(i + 1, key + fold(ch), req, cost, sec)
+        walk(i + 1, key + folded[i], req, cost, sec)
         if allow_secondary and not sec and ch in _SECONDARY and (i > 0 or ch in "di"):
             for letters, must in _SECONDARY[ch]:
                 walk(i + 1, key + letters, req + ((len(key),) if must else ()), cost + SECONDARY_COST, True)
@@ -150,7 +155,7 @@ def fold_variants(token: str, allow_secondary: bool) -> list[Variant]:
 
     walk(0, "", (), 0.0, False)
     out.sort(key=lambda v: v.cost)
-    return out
+    return tuple(out)
 
 
 def insertion_variants(token: str) -> list[Variant]:
