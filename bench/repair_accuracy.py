@@ -20,6 +20,11 @@ Built-in pairs (need ``../shared/seeds`` beside the checkout, or ``--seeds``):
 (``samples/gold/*.json``: titles, descriptions, comments): corrupted as above
 against the original, and the original against itself.  That text was not
 written with the repair in mind, so it is the fairer held-out measure.
+
+``--layers NOISY_DIR REF_DIR`` adds real OCR noise: the text layer of each PDF
+in NOISY_DIR (``samples/pdf/badlayer``: an invisible layer that tesseract's
+English model made from the scans) against the born-digital PDF of the same
+name in REF_DIR (``samples/pdf/digital``), one pair per report and one of all.
 """
 from __future__ import annotations
 
@@ -130,6 +135,30 @@ def gold_text(gold_dir: Path) -> str:
     return "\n\n".join(dict.fromkeys(texts))
 
 
+def pdf_text(path: Path) -> str:
+    """The text layer of a PDF, page by page (pdfium's reading order)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return "\n\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def layer_pairs(noisy_dir: Path, ref_dir: Path) -> list[tuple[str, str, str]]:
+    """One pair per PDF found in both folders, and one of all of them together
+    (``samples/pdf/badlayer``: tesseract's English model made the text layer)."""
+    pairs = []
+    for noisy in sorted(noisy_dir.glob("*.pdf")):
+        ref = ref_dir / noisy.name
+        if ref.is_file():
+            pairs.append((f"layer:{noisy.stem}", pdf_text(noisy), pdf_text(ref)))
+    if len(pairs) > 1:
+        pairs.append(("layers-all", "\n\n".join(p[1] for p in pairs), "\n\n".join(p[2] for p in pairs)))
+    return pairs
+
+
 def run(pairs, out=sys.stdout) -> list[tuple[str, Score, Score]]:
     from malrapport.normalize.repair import repair_text
 
@@ -155,6 +184,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", type=Path,
                     default=Path(__file__).resolve().parents[1].parent / "shared" / "seeds")
     ap.add_argument("--gold", type=Path, help="also measure on the free text of these gold annotations")
+    ap.add_argument("--layers", type=Path, nargs=2, metavar=("NOISY_DIR", "REF_DIR"),
+                    help="also measure on PDF text layers: each PDF in NOISY_DIR (an OCR'd text "
+                         "layer) against the PDF of the same name in REF_DIR")
     args = ap.parse_args(argv)
     if len(args.files) % 2:
         ap.error("give files in pairs: NOISY REF [NOISY REF ...]")
@@ -166,6 +198,8 @@ def main(argv=None) -> int:
     if args.gold:
         text = gold_text(args.gold)
         pairs += [("gold-corrupted", corrupt(text), text), ("gold-clean", text, text)]
+    if args.layers:
+        pairs += layer_pairs(*args.layers)
     run(pairs)
     return 0
 
