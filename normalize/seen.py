@@ -11,7 +11,7 @@ one with them:
 
 * the same word (``mässor``), or the head of a seen compound
   (``rekryteringsmässor`` -> ``mässor``);
-* the same stem up to and just past its last accented letter (``stärk-``
+* the same stem up to two letters past its last accented letter (``stärk-``
   in ``stärks``, ``förstärka`` -> ``stärkt``, ``stärka``), also at the end of
   a seen compound (``ytvattentäkten`` -> ``reservvattentäkt``).
 """
@@ -20,18 +20,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 MIN_SUFFIX = 4   # letters of a seen compound's head, or of a stem, that count
-MIN_WORD = 4     # shorter words ("år", "är", "går", "gör") are too common to tell apart;
-                 # a stem counts for longer words only ("stör" is no kin of "större")
+MIN_WORD = 4     # shorter words ("år", "är", "går", "gör") are too common to tell apart
+MIN_STEM = 5     # a shorter stem says too little ("stör-" in "större", "störa")
 _ACCENTED = frozenset("åäö")
 
 
 def accent_stem(word: str) -> str | None:
-    """``word`` up to one letter past its last å/ä/ö (None without one, or too short)."""
+    """``word`` up to two letters past its last å/ä/ö (``stärk`` of ``stärkt``; None
+    without an accent, or when shorter than ``MIN_STEM``)."""
     last = max((i for i, c in enumerate(word) if c in _ACCENTED), default=-1)
     if last < 0:
         return None
-    stem = word[:last + 2]
-    return stem if len(stem) >= MIN_SUFFIX else None
+    stem = word[:last + 3]
+    return stem if len(stem) >= MIN_STEM else None
 
 
 def _suffixes(word: str) -> Iterable[str]:
@@ -59,7 +60,7 @@ class SeenSpellings:
         self.tails.update(_suffixes(w))
         stem = accent_stem(w)
         if stem is not None:
-            self.stem_tails.update(_suffixes(stem))
+            self.stem_tails.update(t for t in _suffixes(stem) if len(t) >= MIN_STEM)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -75,6 +76,6 @@ class SeenSpellings:
             if word in self.words or (len(word) >= MIN_SUFFIX and word in self.tails):
                 return True
             stem = accent_stem(word)
-            if len(word) > MIN_WORD and stem is not None and stem in self.stem_tails:
+            if stem is not None and stem in self.stem_tails:
                 return True
         return False
