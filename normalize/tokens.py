@@ -46,6 +46,7 @@ _PATTERNS: tuple[tuple[str, str, bool, float], ...] = (
     ("éa", "a", True, 0.0), ("èa", "a", True, 0.0),
     ("éo", "o", True, 0.0), ("oé", "o", True, 0.0), ("èo", "o", True, 0.0),
     ("dé", "o", True, 0.0),                              # "ndéjdhet", "déppet"
+    ("6é", "o", True, 0.0), ("ié", "o", True, 0.0), ("ié", "a", True, 0.0),  # "behiéver"
     ("ii", "a", True, 0.3),                              # the dots of ä as a second i: "liingre"
     ("ao", "o", True, SECONDARY_COST), ("da", "a", True, SECONDARY_COST),
     ("ai", "a", True, SECONDARY_COST), ("ia", "a", True, SECONDARY_COST),   # "kainna", "viantar"
@@ -65,6 +66,8 @@ _SECONDARY: dict[str, tuple[tuple[str, bool], ...]] = {
     "d": (("a", True), ("o", True)), "i": (("a", True),), "l": (("o", True),),
     "a": (("o", True),), "y": (("v", False),),
 }
+# ... and rarer readings of other letters, tried the same way ("uppfylit", "awvikelse")
+_SECONDARY_PLAIN: dict[str, tuple[str, ...]] = {"i": ("l",), "w": ("v", "vv")}
 NOISE_CHARS = frozenset("&6¢éèê")
 _MULTI_NOISE = ("ii", "dé")
 _ACCENTED = frozenset("åäöÅÄÖ")
@@ -150,6 +153,9 @@ def fold_variants(token: str, allow_secondary: bool) -> tuple[Variant, ...]:
         if allow_secondary and not sec and ch in _SECONDARY and (i > 0 or ch in "di"):
             for letters, must in _SECONDARY[ch]:
                 walk(i + 1, key + letters, req + ((len(key),) if must else ()), cost + SECONDARY_COST, True)
+        if allow_secondary and not sec and i > 0 and ch in _SECONDARY_PLAIN:
+            for letters in _SECONDARY_PLAIN[ch]:
+                walk(i + 1, key + letters, req, cost + SECONDARY_COST, True)
         if allow_secondary and not sec and i == 0 and token[:1] == "G":  # "Gppnare"
             walk(i + 1, key + "o", req + (0,), cost + SECONDARY_COST, True)
 

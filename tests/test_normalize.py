@@ -208,6 +208,9 @@ def test_token_repair_of_ocr_confusions(noisy, expected):
     ("Det 4r bra och vi ska minska utsl4pp.", "Det är bra och vi ska minska utsläpp."),
     ("Alla anhGriga bjuds in till en liingre traff.", "Alla anhöriga bjuds in till en längre träff."),
     ("Kundernas ndéjdhet har okat.", "Kundernas nöjdhet har ökat."),
+    ("Malet ar uppfylit och vi behiéver inga fler atgarder.",
+     "Målet är uppfyllt och vi behöver inga fler åtgärder."),
+    ("Arbetet pagar med awvikelse for aret.", "Arbetet pågår med avvikelse för året."),
     # a rarer reading wins only when far likelier than every plain one
     ("Planen dr klar for aret.", "Planen är klar för året."),
     ("Malet ar att handliggning och linsstyrelsens beslut gar fortare.",
