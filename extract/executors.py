@@ -29,7 +29,7 @@ from multiprocessing.connection import wait as wait_for
 
 from malrapport.extract.errors import ExitCode, MalrapportError
 
-PRELOAD = ["malrapport.extract.jobs"]
+PRELOAD = ["malrapport.extract.jobs", "malrapport.extract.pipeline"]
 STOP_GRACE = 2.0  # seconds a worker gets to exit after being asked to
 DASK_CONNECT_TIMEOUT = 20.0
 DASK_CAPACITY_REFRESH = 5.0  # seconds between looks at the cluster's thread count

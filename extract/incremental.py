@@ -25,7 +25,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from malrapport.extract.errors import ExitCode, MalrapportError
-from malrapport.schemas.output import REPORT_TABLES
 
 LOCK_NAME = ".malrapport.lock"
 HASH_THREADS = 4
@@ -69,6 +68,8 @@ class OutdirLock:
 
 def clean_outdir(outdir: Path) -> tuple[int, int]:
     """Remove stale temp files and orphaned rows; returns (temp files, orphan files) removed."""
+    from malrapport.schemas.output import REPORT_TABLES
+
     outdir = Path(outdir)
     temps = 0
     folders = [Path(e.path) for e in os.scandir(outdir) if e.is_dir()] if outdir.is_dir() else []
