@@ -78,8 +78,7 @@ def open_checked(path: Path | None, data, options: ExtractOptions) -> pdfium.Pdf
     """``open_pdf`` plus the document-level limits: page count, image sizes, corrupt or bomb streams."""
     pdf = open_pdf(path, data, options.password)
     try:
-        # ExtractOptions has no max_pages yet; the CLI flag is requested (docs/bad-input.md).
-        safety.check_page_count(pdf, getattr(options, "max_pages", safety.MAX_PAGES))
+        safety.check_page_count(pdf, options.max_pages)
         encrypted = pdfium_c.FPDF_GetSecurityHandlerRevision(pdf) != -1
         safety.check_streams(data, options.max_pixels, inflate=not encrypted)
     except BaseException:

@@ -29,11 +29,6 @@ import pypdfium2.raw as pdfium_c
 
 from malrapport.extract.errors import InputFileError
 
-# Follow-up reports run to tens of pages, annual reports to a few hundred. Text
-# extraction, parsing and normalising cost 15-35 ms and about 150 kB per page
-# (measured on the samples), so this bounds a file at well under a minute and
-# 200 MB.
-MAX_PAGES = 1000
 # A non-image stream (page content, fonts, object streams) inflating beyond this
 # is a decompression bomb, not a report.
 MAX_INFLATED_STREAM = 256 * 2**20

@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--timeout", type=float, default=1800.0, help="seconds per file (default 1800)")
     ex.add_argument("--max-pixels", type=int, default=200_000_000,
                     help="refuse page images larger than this many pixels")
+    ex.add_argument("--max-pages", type=int, default=1000,
+                    help="refuse PDFs with more pages than this (default 1000)")
     ex.add_argument("--executor", choices=["local", "dask"], default="local")
     ex.add_argument("--scheduler", help="dask scheduler address, tcp://HOST:PORT")
 
@@ -69,7 +71,7 @@ def _extract(args) -> int:
         options = ExtractOptions(
             ocr=args.ocr, dpi=args.dpi, lang=args.lang, workers=args.workers,
             password=args.password, vocab_files=tuple(args.vocab), force=args.force,
-            quiet=args.quiet, timeout=args.timeout, max_pixels=args.max_pixels,
+            quiet=args.quiet, timeout=args.timeout, max_pixels=args.max_pixels, max_pages=args.max_pages,
             executor=args.executor, scheduler=args.scheduler)
     except ValueError as e:
         print(f"malrapport: {e}", file=sys.stderr)

@@ -193,7 +193,10 @@ def read_table(outdir: Path, name: str) -> pa.Table:
         return schema.empty_table()
     parts = []
     for path in files:
-        meta = pq.read_schema(path).metadata or {}
+        try:
+            meta = pq.read_schema(path).metadata or {}
+        except (pa.ArrowException, OSError) as e:
+            raise SchemaVersionError(f"{path}: not a malrapport output (not a Parquet file: {e})") from e
         version = meta.get(METADATA_KEY)
         if version is None:
             raise SchemaVersionError(f"{path}: not written by malrapport (no schema version)")

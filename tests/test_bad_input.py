@@ -394,8 +394,6 @@ def test_compare_refuses_a_folder_that_is_no_output(tmp_path):
         assert line.startswith(f"malrapport: {outdir}: ")
 
 
-@pytest.mark.xfail(reason="compare.load_tables lets pyarrow's ArrowInvalid through for a table file "
-                          "that is not Parquet; asked of compare's owner", strict=False)
 def test_compare_refuses_a_table_that_is_not_parquet(batch, tmp_path):
     outdir = tmp_path / "junk"
     shutil.copytree(batch.clean_out, outdir)
