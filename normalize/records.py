@@ -12,7 +12,12 @@ import dataclasses
 import re
 import unicodedata
 
-from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord, ReportRecord
+from malrapport.schemas.records import (
+    ActivityRecord,
+    GoalRecord,
+    MeasureRecord,
+    ReportRecord,
+)
 
 from .labels import assessment_key, status_key
 from .repair import Repairer, get_repairer

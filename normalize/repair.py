@@ -14,9 +14,8 @@ import sys
 import unicodedata
 from typing import TextIO
 
-from .language import END, NUM, START, context_fold, word_class
+from .language import END, NUM, START, LanguageModel, context_fold, word_class
 from .lexicon import Lexicon, fold, get_lexicon
-from .language import LanguageModel
 from .phrases import PhraseTable, TitleMatcher, respell_like
 from .seen import SeenSpellings
 from .tokens import TokenRepairer, has_noise

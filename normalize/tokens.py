@@ -20,7 +20,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .hunspell import BEGIN, LEMMA, WORD
+from .grammar import ARTICLES, WordClasses, definite
+from .hunspell import BEGIN, WORD
 from .language import START, LanguageModel
 from .lexicon import Lexicon, fold
 from .seen import SeenSpellings
@@ -72,9 +73,6 @@ NOISE_CHARS = frozenset("&6¢éèê")
 _MULTI_NOISE = ("ii", "dé")
 _ACCENTED = frozenset("åäöÅÄÖ")
 _LONE_WORDS = frozenset("iåäöoae")   # one-letter words (or letters OCR keeps alone)
-HEAD_MIN_ZIPF = 6.0    # a word run together with the next: "i", "på", "ta", "av" ...
-JOIN_MIN_ZIPF = 4.0    # ... and a frequent word after it
-_ARTICLES = frozenset({"den", "det", "de", "denna", "detta", "dessa"})
 LONE_MIN_ZIPF = 5.5    # a lone letter becomes only a very common word: "r" -> "är", "p" -> "på"
 
 
@@ -197,7 +195,9 @@ class TokenRepairer:
         for w in vocab_words:
             self.vocab_folds.setdefault(fold(w), set()).add(w)
         self.vocab_words = frozenset(vocab_words)
+        self.grammar = WordClasses(lexicon)
         self.candidates = functools.lru_cache(maxsize=100_000)(self._candidates)
+        self.lost_letter = functools.lru_cache(maxsize=64)(self._lost_letter)
         self.skip = functools.lru_cache(maxsize=100_000)(self._skip)
 
     # -- validity
@@ -265,47 +265,7 @@ class TokenRepairer:
             return None
         return scored[0][1]
 
-    def is_imperative(self, form: str) -> bool:
-        """A verb's imperative ("fortsätt", "stärk"): -a makes the infinitive, -er,
-        -te or -de a tense, and the form is no dictionary entry of its own ("stöd"
-        is also the noun).  It opens a sentence; inside one it is rarely meant.
-        (Stems in -r are left out: "hör", "för" are also the present tense.)"""
-        lex = self.lexicon
-        return (len(form) > 2 and form.islower() and not form.endswith("r")
-                and not lex.roles(form) & LEMMA and lex.is_form(form + "a")
-                and any(lex.is_form(form + end) for end in ("er", "te", "de")))
-
-    @functools.lru_cache(maxsize=10_000)
-    def split_joined(self, token: str) -> str | None:
-        """Two words OCR ran together ("ikommunal" -> "i kommunal"): a very common short
-        word, then a frequent word; None when the token splits no such way."""
-        best, best_score = None, JOIN_MIN_ZIPF
-        for i in range(1, min(3, len(token) - 3) + 1):
-            head, tail = token[:i], token[i:]
-            heads = [f for f in self.lexicon.words_by_fold(fold(head)) if f.islower() or i == 1]
-            head_form = max(heads, key=self.lexicon.zipf, default=None)
-            if head_form is None or self.lexicon.zipf(head_form) < HEAD_MIN_ZIPF:
-                continue
-            tail_form = max(self.lexicon.words_by_fold(fold(tail)), key=self.lexicon.zipf, default=None)
-            if tail_form is None:
-                continue
-            score = self.lexicon.zipf(tail_form)
-            if score >= best_score:
-                best, best_score = apply_case(head, head_form) + " " + tail_form, score
-        return best
-
-    def is_infinitive(self, form: str) -> bool:
-        """A verb's infinitive: "svara" (svarar, svarade), "stärka" (stärker, stärkte)."""
-        lex = self.lexicon
-        if len(form) < 4 or not form.endswith("a") or not lex.is_form(form):
-            return False
-        if lex.is_form(form + "r") and lex.is_form(form + "de"):
-            return True
-        stem = form[:-1]
-        return lex.is_form(stem + "er") and any(lex.is_form(stem + end) for end in ("te", "de"))
-
-    @functools.lru_cache(maxsize=64)
-    def lost_letter(self, letter: str) -> tuple[Candidate, ...]:
+    def _lost_letter(self, letter: str) -> tuple[Candidate, ...]:
         found: dict[str, Candidate] = {}
         self._collect(found, letter, insertion_variants(letter), False, direct_only=True)
         return tuple(c for c in found.values() if self.lexicon.zipf(c.form) >= LONE_MIN_ZIPF)
@@ -349,7 +309,7 @@ class TokenRepairer:
             cands = self.lost_letter(token)   # "r" for "är": a word with one letter left
         if not cands:
             if degraded and (token.islower() or prev == START):
-                return self.split_joined(token) or token
+                return self.grammar.split_joined(token) or token
             return token
         best, best_score = None, float("-inf")
         for c in cands:
@@ -357,11 +317,11 @@ class TokenRepairer:
                 continue  # a capitalised word inside a sentence may be a name: no loose split
             base = self.model.unigram(c.form, c.parts) if c.score is None else c.score
             score = base + self.model.context(c.form, prev, next_fold) - c.cost
-            if prev in _ARTICLES and _definite(next_fold) and self.is_infinitive(c.form):
+            if prev in ARTICLES and definite(next_fold) and self.grammar.is_infinitive(c.form):
                 score -= ARTICLE_VERB_PENALTY   # "det svara samtalet": an adjective goes there
             if c.identity:
                 score += KEEP_COMPOUND if c.parts else KEEP_BONUS
-            elif inside and self.is_imperative(c.form):
+            elif inside and self.grammar.is_imperative(c.form):
                 score -= IMPERATIVE_PENALTY   # ... and the kin seen elsewhere is no help
             elif seen and seen.supports(c.form, c.parts):
                 score += SEEN_BONUS
@@ -374,11 +334,6 @@ class TokenRepairer:
             # OCR reads a lower-case å, ä or ö as a capital: "personer Over 65" is "över"
             return best.form
         return apply_case(token, best.form)
-
-
-def _definite(fold_word: str) -> bool:
-    """Ends like a noun in the definite form ("samtalet", "frågan", "målen")."""
-    return len(fold_word) > 4 and fold_word.endswith(("et", "en", "an", "na"))
 
 
 def _changes(form: str, key: str) -> int:

@@ -15,16 +15,33 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from malrapport.normalize import hunspell
-from malrapport.normalize.labels import ASSESSMENTS, STATUSES, assessment_key, status_key
+from malrapport.normalize.labels import (
+    ASSESSMENTS,
+    STATUSES,
+    assessment_key,
+    status_key,
+)
 from malrapport.normalize.lexicon import Lexicon, fold, get_lexicon
 from malrapport.normalize.records import normalize_report
-from malrapport.normalize.repair import Repairer, get_repairer, repair_text, repair_title
+from malrapport.normalize.repair import (
+    Repairer,
+    get_repairer,
+    repair_text,
+    repair_title,
+)
 from malrapport.normalize.seen import SeenSpellings
-from malrapport.normalize.vocabulary import VocabularyError, load_vocabulary, municipality_name
-from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord, ReportRecord
-
+from malrapport.normalize.vocabulary import (
+    VocabularyError,
+    load_vocabulary,
+    municipality_name,
+)
+from malrapport.schemas.records import (
+    ActivityRecord,
+    GoalRecord,
+    MeasureRecord,
+    ReportRecord,
+)
 
 # ---------------------------------------------------------------- lexicon
 
@@ -82,7 +99,12 @@ def test_hunspell_expansion_on_a_small_dictionary(tmp_path):
 
 
 def test_lexicon_cache_round_trip_and_word_list_fallback(tmp_path):
-    from malrapport.normalize.lexicon import LexiconMissing, Sources, find_sources, load_tables
+    from malrapport.normalize.lexicon import (
+        LexiconMissing,
+        Sources,
+        find_sources,
+        load_tables,
+    )
 
     (tmp_path / "sv_SE.aff").write_text("SET UTF-8\nCOMPOUNDBEGIN X\nCOMPOUNDEND Y\n", encoding="utf-8")
     (tmp_path / "sv_SE.dic").write_text("2\nhälso/X\nvård/XY\n", encoding="utf-8")
@@ -392,7 +414,7 @@ def test_normalize_report_leaves_a_clean_report_as_it_is():
 
 
 def test_normalize_report_outputs_nfc():
-    nfd = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
+    nfd = lambda s: unicodedata.normalize("NFD", s)
     goal = GoalRecord(number=None, level="ks", title="", title_raw=nfd("Sjukfrånvaron ska minska"),
                       comment=nfd("Sjukfrånvaron har minskat på de två arbetsplatserna."))
     report = ReportRecord(report_id="r3", source_file="c.pdf", municipality=nfd("Ånge kommun"), goals=(goal,))
