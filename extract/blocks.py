@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from malrapport.extract.layout import Line
 from malrapport.normalize.labels import fold
 
-HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?$")
+HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})[.,]?$")
 # A heading line is this much larger than body text (when not bold).
 HEADING_SIZE_FACTOR = 1.08
 # OCR sizes are estimates: a chapter heading must stand out more (an icon read as
@@ -127,12 +127,14 @@ def heading_number(line: Line, size: float) -> str | None:
     if not m or len(line.words) < 2:
         return None
     number = m.group(1)
-    ocr = any(w.source == "ocr" for w in line.words)
+    ocr = any(w.approximate for w in line.words)
     factor = OCR_HEADING_SIZE_FACTOR if ocr else HEADING_SIZE_FACTOR
     styled = line.bold or line.size >= factor * size
     nxt = line.words[1].text[:1]
     if "." in number:
-        ok = (nxt.isupper() or nxt.isdigit() or nxt in "|") and line.size >= 0.92 * size
+        # Estimated sizes (OCR layers) may put a heading below the body size.
+        floor = 0.8 if ocr else 0.92
+        ok = (nxt.isupper() or nxt.isdigit() or nxt in "|") and line.size >= floor * size
         return number if ok else None
     return number if styled and nxt.isupper() and int(number) < 30 else None
 
@@ -203,7 +205,7 @@ def _expected_after(number: str) -> set[str]:
 def _dotless_heading(line: Line, size: float, last: str | None) -> str | None:
     """An OCR'd heading whose number lost its dots, restored from the heading sequence."""
     first = line.words[0]
-    if (first.source != "ocr" or not first.text.isdigit() or not 2 <= len(first.text) <= 4
+    if (not first.approximate or not first.text.isdigit() or not 2 <= len(first.text) <= 4
             or len(line.words) < 2 or not line.words[1].text[:1].isupper()
             or line.size < HEADING_SIZE_FACTOR * size):
         return None

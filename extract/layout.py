@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -17,6 +17,10 @@ from malrapport.schemas.words import PageWords, Word
 # Words whose vertical centres differ by less than this fraction of their height
 # stand on one line.
 LINE_TOLERANCE = 0.45
+# A page whose words slope less than this (about 0.1 degree) is level; the
+# slope is trusted only from this many pairs of neighbouring words.
+MIN_SLOPE = 0.002
+MIN_SLOPES = 20
 # How many of the most recent lines a word may still join.
 LINE_LOOKBACK = 3
 # Header/footer bands: this fraction of the page height at the top and bottom.
@@ -70,6 +74,27 @@ class Line:
         return min(w.conf for w in self.words)
 
 
+def straighten(page: PageWords) -> PageWords:
+    """Undo the skew of a scanned page's words (an OCR layer written without deskewing).
+
+    The slope is the median over neighbouring words of one line in reading order;
+    a shear by it puts every line level. Born-digital pages come back as they are.
+    """
+    slopes = []
+    for a, b in zip(page.words, page.words[1:]):
+        gap, dy = b.x0 - a.x1, b.ymid - a.ymid
+        if 0 < gap < 3 * a.size and abs(dy) < 0.5 * a.size and b.xmid - a.xmid > a.size:
+            slopes.append(dy / (b.xmid - a.xmid))
+    if len(slopes) < MIN_SLOPES:
+        return page
+    slope = statistics.median(slopes)
+    if abs(slope) < MIN_SLOPE:
+        return page
+    words = tuple(replace(w, top=w.top - slope * w.xmid, bottom=w.bottom - slope * w.xmid)
+                  for w in page.words)
+    return replace(page, words=words)
+
+
 def words_to_lines(page: PageWords) -> list[Line]:
     """Group a page's words into lines, top to bottom, each left to right.
 
@@ -96,7 +121,7 @@ def words_to_lines(page: PageWords) -> list[Line]:
 
 def _is_speck(line: Line) -> bool:
     """An OCR line of a stray mark or two: no letter or digit at all."""
-    return (all(w.source == "ocr" for w in line.words) and len(line.text) <= 3
+    return (all(w.approximate for w in line.words) and len(line.text) <= 3
             and not any(c.isalnum() for c in line.text))
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from malrapport.extract.blocks import Block, Heading, Label, Paragraph, TableHeader
 from malrapport.extract.catalogue import Catalogue
 from malrapport.extract.layout import Line
@@ -20,6 +22,7 @@ from malrapport.normalize.labels import ASSESSMENTS, STATUSES, fold, status_key
 from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 
 ECONOMY_MARKERS = ("ekonomisk hushallning",)
+ECONOMY_SIMILARITY = 85
 MEASURE_SIZE_TOLERANCE = 0.1
 _EXACT_LABELS = {fold(label) for label in (*STATUSES, *ASSESSMENTS)}
 # How OCR reads a per cent sign in a unit: (96), (26), (9/60), (9%), (o/o).
@@ -295,7 +298,8 @@ def _drafts_to_goals(drafts: list[_Draft], catalogue: Catalogue) -> list[GoalRec
             continue  # a prose heading inside a goal chapter (uppsikt 1.5, 1.6)
         else:
             parent = ".".join(number.split(".")[:-1]) if depth >= 3 else None
-            economy = any(m in fold(d.chapter_title) for m in ECONOMY_MARKERS)
+            economy = any(fuzz.partial_ratio(m, fold(d.chapter_title)) >= ECONOMY_SIMILARITY
+                          for m in ECONOMY_MARKERS)
             level = "ekonomi" if economy or catalogue.is_economy(d.heading.text) else "ks"
         goals.append(GoalRecord(
             number=number, level=level, parent_number=parent,

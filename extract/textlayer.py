@@ -19,6 +19,7 @@ from malrapport.schemas.words import PageWords, Word
 # line splits a word even without a space character (table cells drawn apart).
 WORD_GAP_FACTOR = 0.25
 BOLD_WEIGHT = 600
+INVISIBLE_RENDER_MODE = 3  # FPDF_TEXTRENDERMODE_INVISIBLE: a scanner's OCR layer
 _BREAKS = {" ", "\u00a0", "\t", "\r", "\n", "\ufffe", "\x02"}
 
 
@@ -69,7 +70,13 @@ def _make_word(tp, chars: list[str], box: list[float], index: int) -> Word:
     text = unicodedata.normalize("NFC", "".join(chars))
     size = pdfium_c.FPDFText_GetFontSize(tp, index)
     return Word(text=text, x0=box[0], top=box[1], x1=box[2], bottom=box[3],
-                size=round(size, 2), bold=_is_bold(tp, index), source="text", conf=1.0)
+                size=round(size, 2), bold=_is_bold(tp, index), source="text", conf=1.0,
+                invisible=_is_invisible(tp, index))
+
+
+def _is_invisible(tp, index: int) -> bool:
+    obj = pdfium_c.FPDFText_GetTextObject(tp, index)
+    return bool(obj) and pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == INVISIBLE_RENDER_MODE
 
 
 def _is_bold(tp, index: int) -> bool:

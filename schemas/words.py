@@ -23,6 +23,13 @@ class Word:
     bold: bool = False
     source: Source = "text"
     conf: float = 1.0  # 0-1; 1.0 for a clean text layer
+    invisible: bool = False  # text-layer word drawn invisibly (a scanner's OCR layer)
+
+    @property
+    def approximate(self) -> bool:
+        """Box and size come from an OCR engine (ours, or the one that wrote an
+        invisible text layer), so they are estimates: layout allows for noise."""
+        return self.source == "ocr" or self.invisible
 
     @property
     def height(self) -> float:
