@@ -14,7 +14,10 @@ Ctrl-C (the main process decides how to stop) and die with their parent.
 
 ``DaskPool`` submits the same tasks to a Dask scheduler. Input paths must be
 readable at the same path on every Dask worker (shared storage); results come
-back to this process, which alone writes OUTDIR.
+back to this process, which alone writes OUTDIR. It refuses a cluster whose
+workers run another extractor version (their rows would carry the wrong one).
+A task that overruns ``--timeout`` is cancelled and its worker restarted by its
+nanny.
 """
 from __future__ import annotations
 
