@@ -59,11 +59,11 @@ def page_image_file(pdf_path: Path, index: int, dpi: int, out_dir: Path) -> tupl
         if image is not None and image.get_filters() == ["DCTDecode"]:
             w_px, _ = image.get_px_size()
             native = round(w_px / (page.get_width() / 72))
-            out = out_dir / f"{pdf_path.stem}-{index + 1}.jpg"
+            out = out_dir / f"{pdf_path.parent.name}-{pdf_path.stem}-{index + 1}.jpg"
             out.write_bytes(bytes(image.get_data(decode_simple=False)))
             return out, native
         pimg = render.page_image(page, dpi, 10**10, allow_native=False)
-        out = out_dir / f"{pdf_path.stem}-{index + 1}.png"
+        out = out_dir / f"{pdf_path.parent.name}-{pdf_path.stem}-{index + 1}.png"
         pimg.image.save(out)
         return out, dpi
     finally:

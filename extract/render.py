@@ -13,8 +13,8 @@ histogram is sharpest (largest sum of squares) wins; coarse steps of 0.25° over
 """
 from __future__ import annotations
 
+import io
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -25,7 +25,8 @@ COVER_TOLERANCE = 0.02  # the image may miss this fraction of the page's width/h
 NATIVE_DPI_RANGE = (0.6, 1.6)  # use a scan's own pixels when its dpi is within this factor of the requested
 MAX_SKEW = 5.0  # degrees searched by estimate_skew
 MIN_SKEW = 0.1  # smaller angles are not worth a rotation (0.1° moves a 480 pt line end by 0.8 pt)
-SKEW_DPI = 100  # resolution of the copy the skew is measured on
+SKEW_DPI = 100  # estimate_skew reduces its input to about this resolution
+PREVIEW_DPI = 75  # lowest resolution of PageImage.preview (a 300 dpi JPEG decodes at 1/4 size)
 
 
 class RenderError(RuntimeError):
@@ -36,13 +37,58 @@ class PageTooLarge(RenderError):
     """The page's image would exceed ``ExtractOptions.max_pixels``."""
 
 
-@dataclass(frozen=True)
 class PageImage:
-    image: Image.Image  # mode "L"
-    dpi: float  # pixels per inch of the image on the page
-    width: float  # page width in points (as displayed, /Rotate applied)
-    height: float  # page height in points
-    native: bool  # True: the embedded scan image, False: rendered by pdfium
+    """A page as a greyscale image for OCR.
+
+    For a plain scan whose image is a JPEG, ``jpeg`` holds the file as embedded:
+    tesseract can read it as is, and ``preview`` decodes it at a fraction of the
+    size (JPEG's DCT scaling), so the full image is only decoded when it has to be
+    rotated. Otherwise ``full()`` is the decoded or rendered image.
+    """
+
+    def __init__(self, dpi: float, width: float, height: float, native: bool, *,
+                 image: Image.Image | None = None, jpeg: bytes | None = None,
+                 px_size: tuple[int, int] | None = None):
+        if image is None and jpeg is None:
+            raise ValueError("need an image or a JPEG")
+        self.dpi = dpi  # pixels per inch of the image on the page
+        self.width = width  # page width in points (as displayed, /Rotate applied)
+        self.height = height  # page height in points
+        self.native = native  # True: the page's own scan image, False: rendered by pdfium
+        self.jpeg = jpeg
+        self._image = image
+        self.px_size = image.size if image is not None else px_size
+
+    def full(self) -> Image.Image:
+        """The whole image in mode "L" (decoded on first use)."""
+        if self._image is None:
+            try:
+                with Image.open(io.BytesIO(self.jpeg)) as im:
+                    self._image = im.convert("L")
+            except (OSError, ValueError) as e:
+                raise RenderError(f"cannot decode the page's JPEG: {e}") from e
+        return self._image
+
+    def preview(self, min_dpi: float = PREVIEW_DPI) -> tuple[Image.Image, float]:
+        """A reduced copy of at least ``min_dpi`` and its dpi (for skew and sanity checks).
+
+        A baseline JPEG is decoded straight at 1/2, 1/4 or 1/8 size (DCT scaling, ~3 ms
+        for A4 at 300 dpi); a progressive one costs nearly a full decode either way, so
+        it is decoded whole (and kept for ``full()``) and reduced."""
+        factor = max(1, int(self.dpi // min_dpi))
+        if self._image is None:
+            w, h = self.px_size
+            try:
+                with Image.open(io.BytesIO(self.jpeg)) as im:
+                    if not im.info.get("progressive"):
+                        im.draft("L", (w // factor, h // factor))
+                        small = im.convert("L")
+                        return small, self.dpi * small.width / w
+            except (OSError, ValueError) as e:
+                raise RenderError(f"cannot decode the page's JPEG: {e}") from e
+        full = self.full()
+        small = full.reduce(factor) if factor > 1 else full
+        return small, self.dpi / factor
 
 
 def _check_pixels(w: int, h: int, max_pixels: int, what: str) -> None:
@@ -88,6 +134,17 @@ def sole_scan_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
     return image
 
 
+def _jpeg_of(image: pdfium.PdfImage) -> bytes | None:
+    """The image's JPEG file when it is a plain grey or RGB JPEG that any reader shows alike."""
+    if image.get_filters() != ["DCTDecode"]:
+        return None
+    meta = image.get_metadata()
+    if meta.bits_per_pixel not in (8, 24) or meta.colorspace not in (
+            pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_DEVICERGB):
+        return None
+    return bytes(image.get_data(decode_simple=False))
+
+
 def _native_image(page: pdfium.PdfPage, image: pdfium.PdfImage, dpi: int, max_pixels: int) -> PageImage | None:
     pw, ph = image.get_px_size()
     width, height = page.get_size()
@@ -95,17 +152,24 @@ def _native_image(page: pdfium.PdfPage, image: pdfium.PdfImage, dpi: int, max_pi
     if not NATIVE_DPI_RANGE[0] <= native_dpi / dpi <= NATIVE_DPI_RANGE[1]:
         return None
     _check_pixels(pw, ph, max_pixels, "the page's scan image")
+    jpeg = _jpeg_of(image)
+    if jpeg is not None:
+        pimg = PageImage(native_dpi, width, height, True, jpeg=jpeg, px_size=(pw, ph))
+    else:
+        try:
+            img = image.get_bitmap(render=False).to_pil()
+        except pdfium.PdfiumError:
+            return None
+        pimg = PageImage(native_dpi, width, height, True, image=img if img.mode == "L" else img.convert("L"))
     try:
-        img = image.get_bitmap(render=False).to_pil()
-    except pdfium.PdfiumError:
+        small, _ = pimg.preview()
+    except RenderError:
         return None
-    if img.mode != "L":
-        img = img.convert("L")
-    # a /Decode array or an image mask can invert what get_bitmap returns; pdfium's
-    # renderer knows, so trust it when the "scan" comes out mostly black
-    if np.asarray(img.reduce(8)).mean() < 100:
+    # a /Decode array or an image mask can invert the stored pixels; pdfium's renderer
+    # knows, so trust it when the "scan" comes out mostly black
+    if np.asarray(small).mean() < 100:
         return None
-    return PageImage(img, native_dpi, width, height, native=True)
+    return pimg
 
 
 def page_image(page: pdfium.PdfPage, dpi: int, max_pixels: int, allow_native: bool = True) -> PageImage:
@@ -126,7 +190,7 @@ def page_image(page: pdfium.PdfPage, dpi: int, max_pixels: int, allow_native: bo
         raise RenderError(f"pdfium cannot render the page: {e}") from e
     if img.mode != "L":
         img = img.convert("L")
-    return PageImage(img, dpi, width, height, native=False)
+    return PageImage(dpi, width, height, False, image=img)
 
 
 # --- skew ----------------------------------------------------------------------------
@@ -170,15 +234,59 @@ def estimate_skew(img: Image.Image, dpi: float) -> float:
     return round(angle, 2)
 
 
-def deskew(img: Image.Image, angle: float) -> Image.Image:
+def ink_box(small: Image.Image, scale: float, margin: int) -> tuple[int, int, int, int] | None:
+    """Box (left, top, right, bottom) around the ink of a preview, scaled by ``scale``
+    to the full image and widened by ``margin`` pixels; None for a blank preview."""
+    a = np.asarray(small)
+    paper = float(np.percentile(a, 90))
+    ink = a < paper - 40
+    rows, cols = np.flatnonzero(ink.sum(axis=1) >= 2), np.flatnonzero(ink.sum(axis=0) >= 2)
+    if not len(rows) or not len(cols):
+        return None
+    return (int(cols[0] * scale) - margin, int(rows[0] * scale) - margin,
+            int((cols[-1] + 1) * scale) + margin, int((rows[-1] + 1) * scale) + margin)
+
+
+def deskew(img: Image.Image, angle: float, region: tuple[int, int, int, int] | None = None
+           ) -> tuple[Image.Image, tuple[int, int]]:
     """Turn the image so that lines falling by ``angle`` degrees become level.
 
     Rotates about the centre without expanding, so the deskewed frame has the
     page's size and a scan of a straight page maps back onto the original page.
+    With ``region`` (a box in the deskewed frame) only that part is computed: returns
+    the image and the region's offset in the frame, to add to boxes found on it.
+    Pillow's rotation costs ~65 ms for A4 at 300 dpi; the region, usually the text
+    area with a margin, saves a third of that and of tesseract's pixel work.
     """
     if abs(angle) < MIN_SKEW:
-        return img
-    return img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+        return img, (0, 0)
+    w, h = img.size
+    x0, y0, x1, y1 = region if region is not None else (0, 0, w, h)
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    # Image.rotate's inverse mapping (output pixel -> source pixel), shifted to the region
+    a = -math.radians(angle)
+    cos, sin = math.cos(a), math.sin(a)
+    cx, cy = w / 2, h / 2
+    matrix = [cos, sin, 0.0, -sin, cos, 0.0]
+    matrix[2] = cos * (x0 - cx) + sin * (y0 - cy) + cx
+    matrix[5] = -sin * (x0 - cx) + cos * (y0 - cy) + cy
+    out = img.transform((x1 - x0, y1 - y0), Image.Transform.AFFINE, matrix,
+                        resample=Image.Resampling.BILINEAR, fillcolor=255)
+    return out, (x0, y0)
+
+
+def rotated_region(box: tuple[int, int, int, int], angle: float, size: tuple[int, int]
+                   ) -> tuple[int, int, int, int]:
+    """The bounding box in the deskewed frame of ``box`` in the skewed image."""
+    cx, cy = size[0] / 2, size[1] / 2
+    a = math.radians(angle)
+    cos, sin = math.cos(a), math.sin(a)
+    xs, ys = [], []
+    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        dx, dy = x - cx, y - cy
+        xs.append(cos * dx + sin * dy + cx)
+        ys.append(-sin * dx + cos * dy + cy)
+    return int(min(xs)), int(min(ys)), math.ceil(max(xs)), math.ceil(max(ys))
 
 
 def turn(img: Image.Image, rotate: int) -> Image.Image:

@@ -5,7 +5,8 @@
   model is missing.
 - ``image_to_words(image, ...)`` runs one page image and returns pixel word boxes with
   confidences (tesseract's TSV renderer). The image goes to tesseract as an
-  uncompressed TIFF in /dev/shm: no PNG encoding (see the measurements below).
+  uncompressed TIFF (or a scan's own JPEG bytes) in /dev/shm: no PNG encoding (see
+  the measurements below).
 - ``detect_orientation(image, ...)`` runs orientation and script detection (``--psm 0``).
 - ``searchable_pdf(images, dst, ...)`` writes tesseract's PDF renderer output (used only
   by the sample generator).
@@ -152,7 +153,10 @@ _warned: set[str] = set()
 def resolve_language(lang: str) -> str:
     """``lang`` (``swe``, ``swe+eng``) with missing models dropped; ``eng`` if none is left.
 
-    Warns once per missing model and process, on the log and on stderr's logger.
+    Warns once per missing model and process (logging; without a configured handler
+    Python prints warnings to stderr). A pipeline with worker processes should call
+    this once in the main process and pass the result on as ``ExtractOptions.lang``,
+    so that the warning is printed once rather than once per worker.
     """
     have = available_languages()
     wanted = [part for part in lang.split("+") if part]
@@ -177,8 +181,8 @@ def resolve_language(lang: str) -> str:
 # Measured on an A4 page at 300 dpi (tesseract 5.3, one thread): tesseract reads an
 # uncompressed TIFF or a JPEG file in the same time, a PNG 0.15 s slower (and Pillow
 # needs ~0.3 s to write it), a PGM on stdin 0.28 s slower (tesseract copies stdin
-# byte by byte). So the image goes to tesseract as an uncompressed TIFF in a RAM
-# disk when there is one.
+# byte by byte). So an image goes to tesseract as an uncompressed TIFF, and a scan's
+# own JPEG as it is, in a RAM disk when there is one.
 
 _SHM = Path("/dev/shm")
 
@@ -188,21 +192,28 @@ def _scratch_dir() -> str | None:
 
 
 @contextlib.contextmanager
-def _image_file(image: Image.Image | np.ndarray, dpi: int) -> Iterator[str]:
-    """The greyscale image as an uncompressed TIFF file, deleted afterwards."""
+def _image_file(image: Image.Image | np.ndarray | bytes, dpi: int) -> Iterator[str]:
+    """The image as a file for tesseract, deleted afterwards: ``bytes`` (an image file,
+    e.g. a scan's own JPEG) as they are, a greyscale image as an uncompressed TIFF."""
     if isinstance(image, np.ndarray):
         if image.dtype != np.uint8 or image.ndim != 2:
             raise ValueError(f"need a 2-D uint8 greyscale image, got {image.dtype} {image.shape}")
         image = Image.fromarray(image, "L")
-    elif image.mode not in ("L", "1"):
+    elif isinstance(image, Image.Image) and image.mode not in ("L", "1"):
         image = image.convert("L")
-    fd, path = tempfile.mkstemp(prefix="malrapport-ocr-", suffix=".tif", dir=_scratch_dir())
+    fd, path = tempfile.mkstemp(prefix="malrapport-ocr-", suffix=".img", dir=_scratch_dir())
     try:
         with os.fdopen(fd, "wb") as fh:
-            image.save(fh, format="TIFF", dpi=(dpi, dpi))
-        yield path
+            if isinstance(image, bytes):
+                fh.write(image)
+            else:
+                image.save(fh, format="TIFF", dpi=(dpi, dpi))
     except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         raise TesseractError(f"cannot write the page image for tesseract: {e}") from e
+    try:
+        yield path
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)
@@ -227,7 +238,7 @@ def parse_tsv(tsv: str) -> tuple[PixelWord, ...]:
     return tuple(words)
 
 
-def image_to_words(image: Image.Image | np.ndarray, *, lang: str = "swe", dpi: int = 300,
+def image_to_words(image: Image.Image | np.ndarray | bytes, *, lang: str = "swe", dpi: int = 300,
                    psm: int = 3, timeout: float = DEFAULT_TIMEOUT,
                    config: Sequence[str] = ()) -> OcrResult:
     """OCR one greyscale page image; word boxes in that image's pixels.

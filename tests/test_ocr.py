@@ -168,18 +168,22 @@ def test_page_over_max_pixels_is_refused(pdfs):
 def test_page_image_takes_the_scan_or_renders(pdfs):
     with pdfium.PdfDocument(str(pdfs["straight"])) as pdf:
         scan = render.page_image(pdf[0], 300, 10**9)
-    assert scan.native and scan.dpi == pytest.approx(300, abs=1) and scan.image.mode == "L"
+    assert scan.native and scan.dpi == pytest.approx(300, abs=1) and scan.jpeg[:2] == b"\xff\xd8"
+    small, small_dpi = scan.preview()
+    assert small_dpi == pytest.approx(75, abs=1) and small.size == (621, 877) and small.mode == "L"
+    assert scan.full().size == scan.px_size == (2481, 3508) and scan.full().mode == "L"
     with pdfium.PdfDocument(str(pdfs["digital"])) as pdf:
         drawn = render.page_image(pdf[0], 150, 10**9)
-    assert not drawn.native and drawn.image.size == (1241, 1754) and drawn.image.mode == "L"
+    assert not drawn.native and drawn.jpeg is None
+    assert drawn.full().size == (1241, 1754) and drawn.full().mode == "L"
 
 
 @pytest.mark.parametrize("angle", [-1.5, -0.3, 0.7, 2.0])
 def test_estimate_skew(pdfs, angle):
     with pdfium.PdfDocument(str(pdfs["digital"])) as pdf:
-        img = scans.render_grey(pdf[0], 150)
+        img = scans.render_grey(pdf[0], 75)
     tilted = img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
-    assert render.estimate_skew(tilted, 150) == pytest.approx(-angle, abs=0.1)
+    assert render.estimate_skew(tilted, 75) == pytest.approx(-angle, abs=0.1)
     assert render.estimate_skew(Image.new("L", (600, 800), 255), 150) == 0.0
 
 
