@@ -129,7 +129,7 @@ def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None) 
     if "status" in cells and _status_incomplete(row.text("status")):
         return True
     first = row.lines[0]
-    ocr = any(w.source == "ocr" for w in line.words)
+    ocr = any(w.approximate for w in line.words)
     tolerance = OCR_ROW_SIZE_TOLERANCE if ocr else ROW_SIZE_TOLERANCE
     return abs(line.size - first.size) <= tolerance * first.size
 
