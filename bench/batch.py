@@ -65,6 +65,23 @@ def machine() -> str:
             f"Python {platform.python_version()}, {tess_version}")
 
 
+SPIN = "x = 0\nfor i in range(25_000_000):\n    x += i\n"
+
+
+def machine_speedup() -> float:
+    """What two processes get done in the time of one, for a pure CPU loop: the
+    ceiling for any 1 -> 2 worker speed-up on this machine (2.0 on two free cores)."""
+    def wall(n: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(n)]
+        for p in procs:
+            p.wait()
+        return time.perf_counter() - start
+
+    wall(1)  # warm-up
+    return 2 * wall(1) / wall(2)
+
+
 def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -249,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {"machine": machine()}
     print(f"machine: {figures['machine']}", flush=True)
     print(f"load average at start: {load()}", flush=True)
+    figures["machine_speedup"] = machine_speedup()
+    print(f"machine: two CPU-bound processes run {figures['machine_speedup']:.2f}x as fast as one "
+          f"(the ceiling of the 1 -> 2 worker speed-up here)", flush=True)
     try:
         t = time.perf_counter()
         made = make_archive(work / "archive", n_digital, n_scanned, long_pages)
