@@ -123,8 +123,14 @@ def report_version(path: Path) -> str | None:
 
 
 def file_sha256(path: Path) -> str | None:
-    """Hex SHA-256 of a file's bytes (the report_id); None when it cannot be read."""
+    """Hex SHA-256 of a file's bytes (the report_id); None when it cannot be read.
+
+    Only regular files are opened: reading a pipe named on the command line
+    would wait forever (scan_file then records why the path was refused).
+    """
     try:
+        if not path.is_file():
+            return None
         with open(path, "rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
