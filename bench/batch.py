@@ -41,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from make_archive import make_archive  # noqa: E402
+from make_archive import make_archive
 
 
 def machine() -> str:

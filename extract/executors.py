@@ -192,7 +192,7 @@ class LocalPool:
         for w in busy:
             if w.conn in ready or (w.proc.sentinel in ready and w.conn.poll()):
                 try:
-                    task_id, ok, value = w.conn.recv()
+                    _, ok, value = w.conn.recv()
                 except (EOFError, OSError):
                     self._replace(w)
                     continue

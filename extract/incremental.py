@@ -45,7 +45,7 @@ class OutdirLock:
         self.path = Path(outdir) / LOCK_NAME
         self._fd: int | None = None
 
-    def __enter__(self) -> "OutdirLock":
+    def __enter__(self) -> OutdirLock:
         import fcntl
 
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,12 @@ from pathlib import Path
 from malrapport.extract.discover import discover
 from malrapport.extract.errors import MalrapportError, one_line
 from malrapport.extract.executors import Outcome, Task, make_pool
-from malrapport.extract.incremental import OutdirLock, clean_outdir, finished_reports, hash_files
+from malrapport.extract.incremental import (
+    OutdirLock,
+    clean_outdir,
+    finished_reports,
+    hash_files,
+)
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.progress import Progress
 

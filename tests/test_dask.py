@@ -3,9 +3,8 @@ thread each) gives the same tables as the local pool."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
-from test_pipeline import assert_same_tables, batch_inputs, local_out, summary  # noqa: F401
+from test_pipeline import assert_same_tables, batch_inputs, local_out, summary
 
 distributed = pytest.importorskip("distributed")
 

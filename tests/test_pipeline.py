@@ -14,11 +14,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import DIGITAL, ROOT, SAMPLES, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
-from make_archive import vary_pdf  # noqa: E402
+from make_archive import vary_pdf
 
 TABLES = ("reports", "goals", "activities", "measures", "errors")
 
@@ -191,9 +190,8 @@ def test_outdir_is_locked_while_a_run_writes(tmp_path):
     from malrapport.extract.incremental import OutdirBusy, OutdirLock
 
     with OutdirLock(tmp_path):
-        with pytest.raises(OutdirBusy):
-            with OutdirLock(tmp_path):
-                pass
+        with pytest.raises(OutdirBusy), OutdirLock(tmp_path):
+            pass
         proc = run_cli("extract", DIGITAL, "-o", tmp_path, "--quiet", check=False)
         assert proc.returncode == 2 and "another malrapport run" in proc.stderr
     with OutdirLock(tmp_path):

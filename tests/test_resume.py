@@ -15,7 +15,6 @@ import psutil
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import DIGITAL, run_cli
 from test_pipeline import assert_same_tables, summary, vary_pdf
 
