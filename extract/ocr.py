@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PIL import Image
 
 from malrapport.extract import render, tesseract
 from malrapport.extract.options import ExtractOptions
@@ -138,12 +137,6 @@ def read_page_image(pimg: render.PageImage, options: ExtractOptions) -> _Reading
     if first.sideways and not second.sideways:
         return second
     return second if second.score > first.score else first
-
-
-def read_image(img: Image.Image, dpi: float, options: ExtractOptions) -> _Reading:
-    """``read_page_image`` for a bare greyscale image."""
-    return read_page_image(render.PageImage(dpi, img.width * 72 / dpi, img.height * 72 / dpi, False,
-                                            image=img), options)
 
 
 def rotate_boxes(words: tuple[PixelWord, ...], angle: float, size: tuple[int, int]) -> tuple[PixelWord, ...]:

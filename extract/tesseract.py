@@ -98,11 +98,11 @@ def _binary() -> str:
     return path
 
 
-def _run(args: Sequence[str], *, input: bytes | None = None, timeout: float) -> subprocess.CompletedProcess:
+def _run(args: Sequence[str], *, timeout: float) -> subprocess.CompletedProcess:
     """Run tesseract; raises TesseractNotFound / TesseractError / subprocess.TimeoutExpired."""
     cmd = [_binary(), *args]
     try:
-        proc = subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=_env(), check=False)
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=False)
     except FileNotFoundError as e:
         raise TesseractNotFound(f"cannot run {cmd[0]}: {e}") from e
     except OSError as e:
