@@ -28,15 +28,17 @@ written before keys existed) are keyed the same way.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from malrapport.normalize.registry import Registry, comparable, content_words
+from malrapport.normalize.registry import GOAL_TABLE, Registry, comparable, content_words
 from malrapport.schemas.records import ReportRecord
-from malrapport.schemas.tables import read_table, rows_to_table, write_table_file
+from malrapport.schemas.tables import read_table, rows_to_table, table_files, write_table_file
 
 # Tuned on samples/gold (tests/test_keys.py), scores of the comparable forms: the
 # goals reworded between years score 58, 65, 78 and 89; different goals under one
@@ -248,7 +250,40 @@ class KeyAssigner:
         return _with_keys(report, goal_keys, activity_keys)
 
     def save(self) -> None:
+        """Re-key this run's reports in (year, period) order and save the registry.
+
+        A run that wrote nothing, on an OUTDIR whose reports were all keyed
+        before, skips the work: a re-run of an unchanged archive stays fast.
+        """
+        if not self.run_ids and _keyed_fingerprint(self.outdir) == _reports_fingerprint(self.outdir):
+            return
         rekey_outdir(self.outdir, self.base, self.run_ids)
+        _write_keyed_fingerprint(self.outdir, _reports_fingerprint(self.outdir))
+
+
+# Beside the registry: the fingerprint of the report_ids that were keyed (hidden,
+# so Parquet readers of the folder pass it by).
+KEYED_FINGERPRINT = ".keyed-reports.sha256"
+
+
+def _reports_fingerprint(outdir: Path) -> str:
+    ids = sorted(path.stem for path in table_files(outdir, "reports"))
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
+
+
+def _keyed_fingerprint(outdir: Path) -> str | None:
+    try:
+        return (outdir / GOAL_TABLE / KEYED_FINGERPRINT).read_text().strip()
+    except OSError:
+        return None
+
+
+def _write_keyed_fingerprint(outdir: Path, fingerprint: str) -> None:
+    folder = outdir / GOAL_TABLE
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{KEYED_FINGERPRINT}.tmp"
+    tmp.write_text(fingerprint + "\n")
+    os.replace(tmp, folder / KEYED_FINGERPRINT)
 
 
 def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str]) -> Registry:

@@ -137,6 +137,15 @@ TABLES: dict[str, pa.Schema] = {
 }
 
 
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
 class SchemaVersionError(Exception):
     """OUTDIR holds a table written by another schema version, or no malrapport output."""
 
@@ -165,6 +174,7 @@ def write_table_file(outdir: Path, name: str, stem: str, table: pa.Table) -> Pat
     target = folder / f"{stem}.parquet"
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".tmp")
     os.close(fd)
+    os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; output is for analysts to read
     try:
         pq.write_table(table, tmp, compression="zstd")
         os.replace(tmp, target)
