@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ex.add_argument("--force", action="store_true",
                     help="re-extract files already in OUTDIR with this extractor version")
-    ex.add_argument("--timeout", type=float, default=1800.0, help="seconds per file (default 1800)")
+    ex.add_argument("--timeout", type=float, default=1800.0, help="seconds of work per file, summed over its jobs (default 1800)")
     ex.add_argument("--max-pixels", type=int, default=200_000_000,
                     help="refuse page images larger than this many pixels")
     ex.add_argument("--max-pages", type=int, default=1000,
