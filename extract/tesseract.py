@@ -5,8 +5,8 @@
   model is missing.
 - ``image_to_words(image, ...)`` runs one page image and returns pixel word boxes with
   confidences (tesseract's TSV renderer). The image goes to tesseract as an
-  uncompressed TIFF (or a scan's own JPEG bytes) in /dev/shm: no PNG encoding (see
-  the measurements below).
+  uncompressed TIFF (or a scan's own JPEG bytes) in a memory file: no PNG encoding
+  (see the measurements below), nothing left behind by a killed worker.
 - ``detect_orientation(image, ...)`` runs orientation and script detection (``--psm 0``).
 - ``searchable_pdf(images, dst, ...)`` writes tesseract's PDF renderer output (used only
   by the sample generator).
@@ -98,11 +98,12 @@ def _binary() -> str:
     return path
 
 
-def _run(args: Sequence[str], *, timeout: float) -> subprocess.CompletedProcess:
+def _run(args: Sequence[str], *, timeout: float, pass_fds: tuple[int, ...] = ()) -> subprocess.CompletedProcess:
     """Run tesseract; raises TesseractNotFound / TesseractError / subprocess.TimeoutExpired."""
     cmd = [_binary(), *args]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=False)
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=False,
+                              pass_fds=pass_fds)
     except FileNotFoundError as e:
         raise TesseractNotFound(f"cannot run {cmd[0]}: {e}") from e
     except OSError as e:
@@ -182,7 +183,7 @@ def resolve_language(lang: str) -> str:
 # uncompressed TIFF or a JPEG file in the same time, a PNG 0.15 s slower (and Pillow
 # needs ~0.3 s to write it), a PGM on stdin 0.28 s slower (tesseract copies stdin
 # byte by byte). So an image goes to tesseract as an uncompressed TIFF, and a scan's
-# own JPEG as it is, in a RAM disk when there is one.
+# own JPEG as it is, in a memory file (Linux) or a RAM disk when there is one.
 
 _SHM = Path("/dev/shm")
 
@@ -191,29 +192,49 @@ def _scratch_dir() -> str | None:
     return str(_SHM) if _SHM.is_dir() and os.access(_SHM, os.W_OK) else None
 
 
-@contextlib.contextmanager
-def _image_file(image: Image.Image | np.ndarray | bytes, dpi: int) -> Iterator[str]:
-    """The image as a file for tesseract, deleted afterwards: ``bytes`` (an image file,
-    e.g. a scan's own JPEG) as they are, a greyscale image as an uncompressed TIFF."""
+def _write_image(fh, image: Image.Image | np.ndarray | bytes, dpi: int) -> None:
+    if isinstance(image, bytes):
+        fh.write(image)
+        return
     if isinstance(image, np.ndarray):
         if image.dtype != np.uint8 or image.ndim != 2:
             raise ValueError(f"need a 2-D uint8 greyscale image, got {image.dtype} {image.shape}")
         image = Image.fromarray(image, "L")
-    elif isinstance(image, Image.Image) and image.mode not in ("L", "1"):
+    elif image.mode not in ("L", "1"):
         image = image.convert("L")
+    image.save(fh, format="TIFF", dpi=(dpi, dpi))
+
+
+@contextlib.contextmanager
+def _image_file(image: Image.Image | np.ndarray | bytes, dpi: int) -> Iterator[tuple[str, tuple[int, ...]]]:
+    """The image as a file for tesseract: ``bytes`` (an image file, e.g. a scan's own
+    JPEG) as they are, a greyscale image as an uncompressed TIFF. Yields the path to
+    give tesseract and the descriptors it must inherit.
+
+    On Linux the file is an anonymous memory file (``memfd_create``) that tesseract
+    opens as ``/dev/fd/N``: nothing is left behind when a worker is killed in the
+    middle of a page (a timeout), which a named temporary file in /dev/shm would be.
+    """
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("malrapport-ocr")
+        try:
+            try:
+                with os.fdopen(os.dup(fd), "wb") as fh:
+                    _write_image(fh, image, dpi)
+            except OSError as e:
+                raise TesseractError(f"cannot write the page image for tesseract: {e}") from e
+            yield f"/dev/fd/{fd}", (fd,)
+        finally:
+            os.close(fd)
+        return
     fd, path = tempfile.mkstemp(prefix="malrapport-ocr-", suffix=".img", dir=_scratch_dir())
     try:
-        with os.fdopen(fd, "wb") as fh:
-            if isinstance(image, bytes):
-                fh.write(image)
-            else:
-                image.save(fh, format="TIFF", dpi=(dpi, dpi))
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        raise TesseractError(f"cannot write the page image for tesseract: {e}") from e
-    try:
-        yield path
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                _write_image(fh, image, dpi)
+        except OSError as e:
+            raise TesseractError(f"cannot write the page image for tesseract: {e}") from e
+        yield path, ()
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)
@@ -251,8 +272,8 @@ def image_to_words(image: Image.Image | np.ndarray | bytes, *, lang: str = "swe"
         args += ["-c", c]
     args.append("tsv")
     try:
-        with _image_file(image, dpi) as path:
-            proc = _run([path, *args], timeout=timeout)
+        with _image_file(image, dpi) as (path, fds):
+            proc = _run([path, *args], timeout=timeout, pass_fds=fds)
     except subprocess.TimeoutExpired:
         log.warning("tesseract timed out after %.0f s", timeout)
         return OcrResult((), TIMEOUT_NOTE)
@@ -286,8 +307,8 @@ def detect_orientation(image: Image.Image | np.ndarray, *, dpi: int = 300,
                         "pages scanned upside down or sideways stay as they are")
         return None
     try:
-        with _image_file(image, dpi) as path:
-            proc = _run([path, "stdout", "--psm", "0", "--dpi", str(dpi)], timeout=timeout)
+        with _image_file(image, dpi) as (path, fds):
+            proc = _run([path, "stdout", "--psm", "0", "--dpi", str(dpi)], timeout=timeout, pass_fds=fds)
     except subprocess.TimeoutExpired:
         log.warning("tesseract orientation detection timed out after %.0f s", timeout)
         return None
