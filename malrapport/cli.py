@@ -69,10 +69,11 @@ def _extract(args) -> int:
 
     try:
         options = ExtractOptions(
-            ocr=args.ocr, dpi=args.dpi, lang=args.lang, workers=args.workers,
+            ocr=args.ocr, dpi=args.dpi, workers=args.workers,
             password=args.password, vocab_files=tuple(args.vocab), force=args.force,
-            quiet=args.quiet, timeout=args.timeout, max_pixels=args.max_pixels, max_pages=args.max_pages,
-            executor=args.executor, scheduler=args.scheduler)
+            quiet=args.quiet, timeout=args.timeout, max_pixels=args.max_pixels,
+            max_pages=args.max_pages, executor=args.executor, scheduler=args.scheduler,
+            lang=_ocr_language(args.lang) if args.ocr != "never" else args.lang)
     except ValueError as e:
         print(f"malrapport: {e}", file=sys.stderr)
         return ExitCode.USAGE
@@ -98,6 +99,17 @@ def _extract(args) -> int:
         print("malrapport: interrupted; run the same command again to go on", file=sys.stderr)
         return 130
     return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
+
+
+def _ocr_language(lang: str) -> str:
+    """The tesseract model to use, resolved once here so a missing Swedish model is
+    reported once (not once per worker) and the workers get the fallback directly."""
+    from malrapport.extract.tesseract import TesseractError, resolve_language
+
+    try:
+        return resolve_language(lang)
+    except TesseractError:
+        return lang  # no tesseract: the files that need OCR say so one by one
 
 
 def _failure_printer(progress):
