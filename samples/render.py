@@ -15,18 +15,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from malrapport.normalize.labels import ASSESSMENTS, STATUSES
+
 PAGE_W, PAGE_H = A4
 
 BOLD = {"Helvetica": "Helvetica-Bold", "Times-Roman": "Times-Bold"}
 
-STATUS_LABELS = {
-    "ej_paborjad": "Ej påbörjad",
-    "pagaende_enligt_plan": "Pågående enligt plan",
-    "pagaende_med_avvikelse": "Pågående med avvikelse",
-    "avslutad_enligt_plan": "Avslutad enligt plan",
-    "avslutad_med_avvikelse": "Avslutad med avvikelse",
-    "vantelage": "Vänteläge",
-}
+# The labels as printed, by key: the vocabulary of FORMAT.md, kept in one place.
+STATUS_LABELS = {key: label for label, key in STATUSES.items()}
 STATUS_COLORS = {
     "ej_paborjad": (0.78, 0.78, 0.78),
     "pagaende_enligt_plan": (0.30, 0.69, 0.31),
@@ -35,13 +31,7 @@ STATUS_COLORS = {
     "avslutad_med_avvikelse": (0.85, 0.26, 0.22),
     "vantelage": (0.58, 0.46, 0.72),
 }
-ASSESSMENT_LABELS = {
-    "uppfyllt": "Uppfyllt",
-    "delvis_uppfyllt": "Delvis uppfyllt",
-    "knappt_uppfyllt": "Knappt uppfyllt",
-    "ej_uppfyllt": "Ej uppfyllt",
-    "saknas": "Saknas",
-}
+ASSESSMENT_LABELS = {key: label for label, key in ASSESSMENTS.items()}
 ASSESSMENT_COLORS = {
     "uppfyllt": (0.30, 0.69, 0.31),
     "delvis_uppfyllt": (0.98, 0.85, 0.20),
