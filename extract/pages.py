@@ -124,18 +124,3 @@ def needs_ocr(words: PageWords, facts, options: ExtractOptions) -> tuple[bool, s
 
     decision = triage.decide(words, facts)
     return decision.ocr, decision.reason
-
-
-def pdf_to_pages(path: Path, data: bytes, options: ExtractOptions) -> list[PageWords]:
-    """Every page's words, OCR'd where the text layer is missing or unusable."""
-    from malrapport.extract.ocr import ocr_page
-
-    pdf = open_checked(path, data, options)
-    try:
-        pages = []
-        for words, facts in text_pages(pdf, options):
-            ocr, reason = needs_ocr(words, facts, options)
-            pages.append(ocr_page(path, words.number - 1, options) if ocr else words)
-        return pages
-    finally:
-        pdf.close()
