@@ -189,42 +189,51 @@ def garbled_pages(path: Path) -> dict[int, str]:
     return out
 
 
-def layer_pairs(noisy_dir: Path, ref_dir: Path, out=sys.stdout) -> list[tuple[str, str, str]]:
+def layer_pairs(noisy_dir: Path, ref_dir: Path) -> list[tuple[str, str, str]]:
     """One pair per PDF found in both folders, and one of all of them together
-    (``samples/pdf/badlayer``: tesseract's English model made the text layer);
-    then the same without the pages whose layer triage judges garbled (which
-    the pipeline OCRs again instead, as scanner software would have auto-rotated
-    them): ``layer-ok:NAME`` for each report with such pages, and ``layers-ok``."""
+    (``samples/pdf/badlayer``: tesseract's English model made the text layer)."""
+    pairs = []
+    for noisy in sorted(noisy_dir.glob("*.pdf")):
+        ref = ref_dir / noisy.name
+        if ref.is_file():
+            pairs.append((f"layer:{noisy.stem}", pdf_text(noisy), pdf_text(ref)))
+    if len(pairs) > 1:
+        pairs.append(("layers-all", "\n\n".join(p[1] for p in pairs), "\n\n".join(p[2] for p in pairs)))
+    return pairs
+
+
+def layer_ok_pairs(noisy_dir: Path, ref_dir: Path, out=sys.stdout) -> list[tuple[str, str, str]]:
+    """As ``layer_pairs`` without the pages whose layer triage judges garbled
+    (which the pipeline OCRs again instead, as scanner software would have
+    auto-rotated them), each against the same page of the reference PDF:
+    ``layer-ok:NAME`` for each report with such pages, and ``layers-ok`` of all
+    reports.  Prints the pages left out and why to ``out``."""
     pairs, kept_pairs, dropped = [], [], []
     for noisy in sorted(noisy_dir.glob("*.pdf")):
         ref = ref_dir / noisy.name
         if not ref.is_file():
             continue
         noisy_pages, ref_pages = pdf_pages(noisy), pdf_pages(ref)
-        pairs.append((f"layer:{noisy.stem}", "\n\n".join(noisy_pages), "\n\n".join(ref_pages)))
         bad = garbled_pages(noisy)
-        if len(noisy_pages) != len(ref_pages):
-            print(f"# {noisy.name}: {len(noisy_pages)} pages, {ref.name} in {ref_dir} has "
-                  f"{len(ref_pages)}; no pages left out", file=out)
+        if bad and len(noisy_pages) != len(ref_pages):
+            print(f"# {noisy.name}: {len(noisy_pages)} pages, {ref} has {len(ref_pages)}: "
+                  f"no pages left out", file=out)
             bad = {}
         for index, reason in sorted(bad.items()):
-            dropped.append(f"{noisy.stem} p{index + 1}: {reason}")
+            dropped.append(f"{noisy.stem} page {index + 1}: {reason}")
         keep = [i for i in range(len(noisy_pages)) if i not in bad]
         kept = ("\n\n".join(noisy_pages[i] for i in keep), "\n\n".join(ref_pages[i] for i in keep))
         if bad:
             pairs.append((f"layer-ok:{noisy.stem}", *kept))
         kept_pairs.append(kept)
-    if len(pairs) > 1:
-        all_pairs = [p for p in pairs if p[0].startswith("layer:")]
-        pairs.append(("layers-all", "\n\n".join(p[1] for p in all_pairs),
-                      "\n\n".join(p[2] for p in all_pairs)))
+    if kept_pairs:
         pairs.append(("layers-ok", "\n\n".join(p[0] for p in kept_pairs),
                       "\n\n".join(p[1] for p in kept_pairs)))
-    print(f"# layers-ok / layer-ok:*: {len(dropped)} page(s) left out, whose text layer "
-          f"triage judges garbled (rule 5; the pipeline OCRs them again):", file=out)
+    print(f"# layer:* and layers-all: every page.  layer-ok:* and layers-ok: {len(dropped)} page(s) "
+          f"left out, whose text layer triage judges garbled (rule 5; the pipeline OCRs them again):",
+          file=out)
     for line in dropped:
         print(f"#   {line}", file=out)
-    print("# layers-all / layer:*: every page", file=out)
     return pairs
 
 
@@ -269,6 +278,7 @@ def main(argv=None) -> int:
         pairs += [("gold-corrupted", corrupt(text), text), ("gold-clean", text, text)]
     if args.layers:
         pairs += layer_pairs(*args.layers)
+        pairs += layer_ok_pairs(*args.layers)
     run(pairs)
     return 0
 
