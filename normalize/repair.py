@@ -33,6 +33,7 @@ LOCAL_EVIDENCE = 8      # words for a paragraph to overrule the text-wide decisi
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
 _ACCENTS = set("åäöÅÄÖ")
+_HEADING_NUMBER = re.compile(r"[ \t]*\d+(?:\.\d+)*\.?[ \t]+")   # "3.1.1 " opening a line
 UNIT_LETTERS = frozenset("gkhlmst")   # "5 m", "3 h": a lone letter after a number is a unit
 
 
@@ -154,6 +155,7 @@ class Repairer:
         if not matches:
             return text
         parts, last, prev = [], 0, START
+        prev_titled = False   # the previous word is capitalised and not its sentence's first
         for k, m in enumerate(matches):
             gap_before = text[last:m.start()]
             if _breaks_sentence(gap_before):
@@ -169,9 +171,14 @@ class Repairer:
                     and (prev != NUM or m.group() not in UNIT_LETTERS)
                     and (prev == NUM or self.tokens.is_valid(prev)))  # not a broken word's tail
             inside = prev != START and "\n" not in gap_before
+            # after a heading's number or a capitalised word inside a sentence, a capital
+            # is meant ("3.1.1 Äldreomsorgen", a table cell "Slutdatum Öppna")
+            titled = inside and (prev_titled or (prev == NUM and _HEADING_NUMBER.fullmatch(
+                text, text.rfind("\n", 0, m.start()) + 1, m.start()) is not None))
             fixed = self.tokens.repair(m.group(), prev, next_fold, degraded=degraded,
                                        before_hyphen=before_hyphen, lone=lone, inside=inside,
-                                       seen=seen)
+                                       seen=seen, titled=titled)
+            prev_titled = prev != START and fixed[:1].isupper()
             parts.append(gap_before)
             parts.append(fixed)
             last = m.end()

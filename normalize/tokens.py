@@ -294,14 +294,17 @@ class TokenRepairer:
     # -- choice
     def repair(self, token: str, prev: str, next_fold: str, *,
                degraded: bool, before_hyphen: bool = False, lone: bool = False,
-               inside: bool = False, seen: SeenSpellings | None = None) -> str:
+               inside: bool = False, seen: SeenSpellings | None = None,
+               titled: bool = False) -> str:
         """The best spelling of ``token`` in its context (``token`` if none is better).
 
         ``lone``: the token stands between spaces inside a sentence, not after a
         number (a lone letter there is what is left of a short word, not a unit).
         ``inside``: the token follows a word of its sentence on the same line (no
         heading or table cell starts here).  ``seen``: spellings the document
-        settles elsewhere, which make a candidate likelier."""
+        settles elsewhere, which make a candidate likelier.  ``titled``: the token
+        follows a number or a capitalised word inside its sentence, where a capital
+        is meant (a heading's number, a table cell after a header)."""
         if self.skip(token):
             return token
         cands = self.candidates(token, before_hyphen, degraded)
@@ -329,7 +332,7 @@ class TokenRepairer:
                 best, best_score = c, score
         if best is None or best.identity:
             return token
-        if (degraded and inside and token[:1] in "AO" and token[1:].islower()
+        if (degraded and inside and not titled and token[:1] in "AO" and token[1:].islower()
                 and best.form[:1] in "åäö"):
             # OCR reads a lower-case å, ä or ö as a capital: "personer Over 65" is "över"
             return best.form
