@@ -17,6 +17,10 @@ MIN_PART = 3        # letters in a part of a loose split
 MAX_PARTS = 3
 MAX_SPLITS = 6
 _VOWELS = frozenset("aeiouyåäöé")
+# pronouns and conjunctions join no compound ("fyrgradig" is no "fyr|grå|dig")
+_NO_PART = frozenset("dig mig sig dem oss och att som han hon hen jag vad vem hur".split())
+# derivational suffixes that are no words of their own: "ambassadör|skap" (not "skåp")
+_SUFFIXES = {"skap": -0.4}
 
 
 def loose_compounds(lexicon: Lexicon, key: str,
@@ -40,6 +44,9 @@ def loose_compounds(lexicon: Lexicon, key: str,
         for tail in _parts(lexicon, key[i:], last=True):
             for score, parts in heads:
                 done.append((score + _score(lexicon, tail), parts + (tail,)))
+        if key[i:] in _SUFFIXES:
+            for score, parts in heads:
+                done.append((score + _SUFFIXES[key[i:]], parts + (key[i:],)))
         for j in range(i + MIN_PART, n - MIN_PART + 1):
             for mid in _parts(lexicon, key[i:j]):
                 for score, parts in heads:
@@ -63,7 +70,8 @@ def _parts(lexicon: Lexicon, key: str, first: bool = False, last: bool = False) 
     if not _VOWELS.intersection(key):
         return []
     role = WORD | END if last else WORD | BEGIN | (0 if first else MIDDLE)
-    return [f for f in lexicon.by_fold(key) if f.islower() and lexicon.roles(f) & role]
+    return [f for f in lexicon.by_fold(key)
+            if f.islower() and f not in _NO_PART and lexicon.roles(f) & role]
 
 
 def _score(lexicon: Lexicon, part: str) -> float:
