@@ -42,14 +42,22 @@ class WordClasses:
                 and any(lex.is_form(form + end) for end in ("er", "te", "de")))
 
     def is_infinitive(self, form: str) -> bool:
-        """A verb's infinitive: "svara" (svarar, svarade), "stärka" (stärker, stärkte)."""
+        """A verb's infinitive: "svara" (svarar, svarade), "stärka" (stärker, stärkte),
+        "fortsätta" (fortsätter, fortsatte)."""
         lex = self.lexicon
         if len(form) < 4 or not form.endswith("a") or not lex.is_form(form):
             return False
         if lex.is_form(form + "r") and lex.is_form(form + "de"):
             return True
         stem = form[:-1]
-        return lex.is_form(stem + "er") and any(lex.is_form(stem + end) for end in ("te", "de"))
+        if not lex.is_form(stem + "er"):
+            return False
+        if any(lex.is_form(stem + end) for end in ("te", "de")):
+            return True
+        # a past tense with a changed vowel: "fortsätta" (fortsatte), "välja" (valde)
+        i = stem.rfind("ä")
+        return i >= 0 and any(lex.is_form(stem[:i] + v + stem[i + 1:] + end)
+                              for v in "aå" for end in ("e", "de", "te"))
 
     def _split_joined(self, token: str) -> str | None:
         """Two words OCR ran together ("ikommunal" -> "i kommunal"): a very common short
