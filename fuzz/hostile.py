@@ -135,11 +135,14 @@ def no_pages_pdf() -> bytes:
 
 # --- other formats with a .pdf name ----------------------------------------------
 
-def docx_bytes() -> bytes:
+def docx_bytes(text: str = "Målavstämning") -> bytes:
+    """A minimal Word file; the same text gives the same bytes (fixed zip dates)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document><w:body>Målavstämning</w:body></w:document>")
+        for name, data in (("[Content_Types].xml", "<Types/>"),
+                           ("word/document.xml",
+                            f"<w:document><w:body>{text}</w:body></w:document>")):
+            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
     return buf.getvalue()
 
 

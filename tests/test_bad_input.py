@@ -101,7 +101,8 @@ class Batch:
         (bad / "loop" / "to-root").symlink_to("../..")
         elsewhere = root / "elsewhere"
         elsewhere.mkdir()
-        (elsewhere / "outside.pdf").write_bytes(hostile.docx_bytes())
+        # Other bytes than the corpus's Word file, or it would be skipped as a duplicate.
+        (elsewhere / "outside.pdf").write_bytes(hostile.docx_bytes("Utanför mappen"))
         self.expected["../elsewhere/outside.pdf"] = "not_pdf"
 
         self.clean_out, self.out = root / "clean-out", root / "batch-out"
