@@ -35,8 +35,8 @@ from malrapport.extract.incremental import (
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.progress import Progress
 
-# Workers import this module for ``scan_job``: the key registry and the Parquet
-# writer (pyarrow, 40 MB a process) are imported where the main process uses them.
+# Workers preload this module: the key registry and the Parquet writer (pyarrow,
+# 40 MB a process) are imported where the main process uses them.
 
 EXTRACTOR_VERSION = "0.1.0"
 POLL_SECONDS = 0.2  # longest wait for a result before timeouts and the bar are looked at
@@ -84,18 +84,6 @@ class _File:
     work: float = 0.0  # seconds of finished jobs
     credited: float = 0.0  # bytes counted as done for the progress estimate
     closed: bool = False
-
-
-def scan_job(path: Path, source_file: str, options: ExtractOptions):
-    """``jobs.scan_file`` in a worker, minus the page words of a report it finished:
-    the main process needs only the report (a 9-page digital file: 190 KB less to
-    send and 6 ms less to unpickle)."""
-    from malrapport.extract.jobs import scan_file
-
-    scan = scan_file(path, source_file, options)
-    if scan.report is not None:
-        scan.pages = []
-    return scan
 
 
 def run(paths: list[Path], outdir: Path, options: ExtractOptions,
@@ -190,6 +178,8 @@ class _Batch:
 
     def _fill(self, files: Iterator[_File]) -> bool:
         """Hand jobs to free workers, started files first; False once no file is left."""
+        from malrapport.extract.jobs import scan_file
+
         while self._pool is None or self._pool.free() > 0:
             if self.ready:
                 task = self.ready.popleft()
@@ -198,7 +188,7 @@ class _Batch:
                 if f is None:
                     self._more = False
                     return False
-                task = self._task(f, scan_job, (f.path, f.source, self.options))
+                task = self._task(f, scan_file, (f.path, f.source, self.options))
             self.pool.submit(task)
         return True
 
@@ -208,7 +198,7 @@ class _Batch:
         return task
 
     def _handle(self, outcome: Outcome) -> None:
-        from malrapport.extract.jobs import ocr_job
+        from malrapport.extract.jobs import ocr_job, scan_file
 
         f = self.inflight.pop(outcome.task.id, None)
         if f is None:
@@ -222,10 +212,10 @@ class _Batch:
             if isinstance(error, MalrapportError):  # WorkerLost (worker_crashed) among them
                 kind, message = error.kind, str(error)
             else:
-                kind = {scan_job: "internal_error", ocr_job: "ocr_failed"}.get(fn, "parse_failed")
+                kind = {scan_file: "internal_error", ocr_job: "ocr_failed"}.get(fn, "parse_failed")
                 message = f"{type(error).__name__}: {error}"
             self._fail(f, kind, one_line(message))
-        elif fn is scan_job:
+        elif fn is scan_file:
             self._scanned(f, outcome.value)
         elif fn is ocr_job:
             self._page(f, *outcome.value)
