@@ -45,10 +45,6 @@ class Line:
         return self.words[0].x0
 
     @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
@@ -68,10 +64,6 @@ class Line:
     def bold(self) -> bool:
         letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
         return bool(letters) and all(w.bold for w in letters)
-
-    @property
-    def confidence(self) -> float:
-        return min(w.conf for w in self.words)
 
 
 def straighten(page: PageWords) -> PageWords:

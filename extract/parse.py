@@ -76,7 +76,6 @@ class _Parser:
         self.table: TableHeader | None = None
         self.activity: _Activity | None = None
         self.awaiting: str | None = None  # "assessment" | "goal_comment"
-        self.last_measure_line: Line | None = None
         self.measure_rows: list[Line] = []
 
     def feed(self, block: Block) -> None:
@@ -111,7 +110,7 @@ class _Parser:
                 self.awaiting = None
         elif self.activity is not None:
             self.activity.in_comment = True
-            self._add_text(lab.rest) if lab.rest else None
+            self._add_text(lab.rest)
         else:
             self.awaiting = "goal_comment"
             if lab.rest:
@@ -187,11 +186,11 @@ class _Parser:
             if cells is None or smaller or note:
                 self.table = None
                 return
+            prev = self.measure_rows[-1] if self.measure_rows else None
             self.measure_rows.append(line)
-            self._on_measure_line(line, cells)
+            self._on_measure_line(line, cells, prev)
 
-    def _on_measure_line(self, line: Line, cells: dict[str, str]) -> None:
-        prev = self.last_measure_line
+    def _on_measure_line(self, line: Line, cells: dict[str, str], prev: Line | None) -> None:
         wrapped = (prev is not None and set(cells) == {"name"} and self.goal.measures
                    and 0 < line.ymid - prev.ymid < 1.6 * line.size)
         if wrapped:
@@ -200,7 +199,6 @@ class _Parser:
                                                    last.target, last.outcome, last.unit)
         else:
             self.goal.measures.append(_measure(cells))
-        self.last_measure_line = line
 
 
 def _measure(cells: dict[str, str]) -> MeasureRecord:

@@ -136,15 +136,11 @@ def _match_goals(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
     return pairs + [(rest_g[g], rest_p[p]) for g, p in extra]
 
 
-def _records(table) -> list[dict]:
-    return table.to_pylist()
-
-
 def evaluate(outdir: Path, gold_dir: Path) -> Scores:
-    reports = _records(read_table(outdir, "reports"))
-    goals = _records(read_table(outdir, "goals"))
-    activities = _records(read_table(outdir, "activities"))
-    measures = _records(read_table(outdir, "measures"))
+    reports = read_table(outdir, "reports").to_pylist()
+    goals = read_table(outdir, "goals").to_pylist()
+    activities = read_table(outdir, "activities").to_pylist()
+    measures = read_table(outdir, "measures").to_pylist()
     scorer = _Scorer()
     by_stem = {Path(r["source_file"]).stem: r for r in reports}
     for gold_file in sorted(Path(gold_dir).glob("*.json")):
