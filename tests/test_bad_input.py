@@ -334,12 +334,17 @@ def test_evaluate_refuses_a_folder_that_is_no_output(tmp_path):
         assert line.startswith(f"malrapport: {outdir}: ")
 
 
-def test_evaluate_names_another_schema_version(batch, tmp_path):
-    outdir = tmp_path / "old"
-    shutil.copytree(batch.clean_out, outdir)
+def _copy_with_old_schema_version(clean_out: Path, outdir: Path) -> Path:
+    """A copy of a clean OUTDIR with one goals file marked as schema version 0."""
+    shutil.copytree(clean_out, outdir)
     target = sorted((outdir / "goals").glob("*.parquet"))[0]
     table = pq.read_table(target)
     pq.write_table(table.replace_schema_metadata({b"malrapport.schema_version": b"0"}), target)
+    return outdir
+
+
+def test_evaluate_names_another_schema_version(batch, tmp_path):
+    outdir = _copy_with_old_schema_version(batch.clean_out, tmp_path / "old")
     proc = _evaluate(outdir)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     [line] = proc.stderr.splitlines()
@@ -376,11 +381,7 @@ def test_fuzz_target_holds_on_its_seeds_and_their_mutations(tmp_path):
 
 
 def test_compare_refuses_another_schema_version_in_one_line(batch, tmp_path):
-    outdir = tmp_path / "old"
-    shutil.copytree(batch.clean_out, outdir)
-    target = sorted((outdir / "goals").glob("*.parquet"))[0]
-    table = pq.read_table(target)
-    pq.write_table(table.replace_schema_metadata({b"malrapport.schema_version": b"0"}), target)
+    outdir = _copy_with_old_schema_version(batch.clean_out, tmp_path / "old")
     proc = run_cli("compare", outdir, "-o", tmp_path / "cmp.html", check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     [line] = proc.stderr.splitlines()
