@@ -4,12 +4,20 @@
 
 The gold JSON is the source of truth: its ``report`` and ``goals`` are
 what the parser should find; its ``render`` key holds what only the
-picture needs (style, prose chapters, the goal catalogue, notes).  The
-output is deterministic: the same gold gives byte-identical PDFs.
+picture needs (style, prose chapters, the goal catalogue, notes).
+
+``render.renderer`` names the module of this package that draws the PDF
+(``malrapport.samples.<renderer>``, with a function ``render_pdf(gold) -> bytes``);
+without it the report is drawn by reportlab in the goal-management system's
+layout (``layout.py``, families A and B). Other renderers drive another engine
+(a word processor through LibreOffice, HTML through Chromium), so that the
+samples are not all drawn one way. reportlab output is deterministic: the same
+gold gives byte-identical PDFs (``render.engine`` says which engine a renderer uses).
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 import sys
@@ -44,6 +52,15 @@ def _draw(gold: dict, total_pages: int) -> tuple[bytes, int]:
 
 
 def render_pdf(gold: dict) -> bytes:
+    """The sample PDF of one gold annotation, drawn by its ``render.renderer``."""
+    renderer = gold.get("render", {}).get("renderer")
+    if renderer:
+        module = importlib.import_module(f"{__package__}.{renderer}")
+        return module.render_pdf(gold)
+    return render_system_pdf(gold)
+
+
+def render_system_pdf(gold: dict) -> bytes:
     """Two passes: the first counts pages for "Sida N av M" footers."""
     _, pages = _draw(gold, 0)
     data, again = _draw(gold, pages)
