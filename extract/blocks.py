@@ -1,21 +1,20 @@
 """Lines → layout blocks: headings, labels, table headers and paragraphs.
 
 Blocks know nothing of goals or activities; they only say what a run of lines
-looks like. Table header blocks carry the column positions read from the
-header row's words, which is all the parser knows about columns.
+looks like, by the words of the report's profile. Table header blocks carry the
+column positions read from the header row's words, which is all the parser knows
+about columns. Every block says which rule made it (``why``), for ``inspect``.
 """
 from __future__ import annotations
 
-import re
 import statistics
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from malrapport.extract.layout import Line
-from malrapport.normalize.labels import fold
+from malrapport.extract.match import HEADING_NUMBER, best_at, fold_words, match_at
+from malrapport.extract.profile import HeadingRule, Profile, TableSpec
+from malrapport.normalize.labels import assessment_key
 
-HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})[.,]?$")
 # A heading line is this much larger than body text (when not bold).
 HEADING_SIZE_FACTOR = 1.08
 # OCR sizes are estimates: a chapter heading must stand out more (an icon read as
@@ -23,10 +22,12 @@ HEADING_SIZE_FACTOR = 1.08
 OCR_HEADING_SIZE_FACTOR = 1.25
 # Two lines further apart than this many font sizes (centre to centre) start a new paragraph.
 PARAGRAPH_PITCH = 1.55
-LABEL_SIMILARITY = 75
-
-ACTIVITY_COLUMNS = {"status": "status", "startdatum": "start", "slutdatum": "end"}
-MEASURE_COLUMNS = {"matt": "name", "mal": "target", "utfall": "outcome"}
+LABEL_SIMILARITY = 80
+# Header cells stand apart: at least this many font sizes between two columns'
+# words (prose that happens to hold "Mål" and "Utfall" has word spaces only).
+HEADER_GAP = 0.8
+# A header row may hold at most this share of words the profile does not know.
+HEADER_UNKNOWN_SHARE = 0.34
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,34 +36,53 @@ class Heading:
     text: str
     page: int
     lines: tuple[Line, ...]
+    # goal | area | chapter | section (no goal: ends the one before) | numbered (by its depth, later)
+    role: str = "goal"
+    level: str | None = None  # from a prefix rule
+    parent: str | None = None  # the level of the goal it belongs to (prefix rule)
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    name: str  # "bedomning" | "kommentar"
+    name: str  # "assessment" | "comment"
     rest: str  # text after the label on the same line
     page: int
+    line: Line | None = None
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    name: str  # title | status | start | end | name | target | outcome
+    name: str  # a role of the table spec, or "?" for a header word the profile does not know
     x0: float
     x1: float  # right edge of the header word
+    text: str = ""  # the header cell as printed
 
 
 @dataclass(frozen=True, slots=True)
 class TableHeader:
-    kind: str  # "activities" | "measures"
+    kind: str  # "activities" | "measures" | "goals"
     columns: tuple[Column, ...]
     page: int
     size: float = 10.0  # font size of the header row
+    spec: TableSpec | None = None
+    line: Line | None = None
+    why: str = ""
+
+    @property
+    def unknown(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.name == "?")
+
+    def has(self, role: str) -> bool:
+        return any(c.name == role for c in self.columns)
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     lines: tuple[Line, ...]
     page: int
+    why: str = "paragraph"
 
     @property
     def text(self) -> str:
@@ -77,50 +97,99 @@ def body_size(lines: list[Line]) -> float:
     return statistics.mode(sizes) if sizes else 10.0
 
 
-def table_header(line: Line) -> TableHeader | None:
-    """The activity or measure table header row, with its columns, or None."""
-    folded = [fold(w.text).strip(":|") for w in line.words]
-    if len(folded) >= 2 and _like(folded[0], "verksamhetens") and _like(folded[1], "aktiviteter"):
-        cols = [Column("title", line.words[0].x0, line.words[1].x1)]
-        for word, f in zip(line.words[2:], folded[2:]):
-            name = _best(f, ACTIVITY_COLUMNS)
-            if name:
-                cols.append(Column(name, word.x0, word.x1))
-        if len(cols) >= 2:
-            return TableHeader("activities", tuple(cols), line.page, line.size)
-    if 3 <= len(folded) <= 4:
-        cols = []
-        for word, f in zip(line.words, folded):
-            name = _best(f, MEASURE_COLUMNS, threshold=70)
-            if name and all(c.name != name for c in cols):
-                cols.append(Column(name, word.x0, word.x1))
-        if [c.name for c in cols] == ["name", "target", "outcome"]:
-            return TableHeader("measures", tuple(cols), line.page, line.size)
+# table headers ------------------------------------------------------------------
+def table_header(line: Line, profile: Profile, year: int | None = None) -> TableHeader | None:
+    """The line as the header row of one of the profile's tables, with its columns, or None."""
+    words = fold_words(line.words)
+    best = None
+    for spec in profile.tables:
+        header = _header_for(spec, line, words, year)
+        if header is not None and (best is None or _known(header) > _known(best)):
+            best = header
+    return best
+
+
+def _known(header: TableHeader) -> int:
+    return sum(1 for c in header.columns if c.name != "?")
+
+
+def _header_for(spec: TableSpec, line: Line, words: list[str], year: int | None
+                ) -> TableHeader | None:
+    columns: list[Column] = []
+    i = 0
+    unknown_words = 0
+    while i < len(words):
+        hit = None
+        for role, phrases in spec.columns:
+            m = best_at(phrases, words, i, year)
+            if m and (hit is None or m[1].end > hit[2].end):
+                hit = (role, m[0], m[1])
+        if hit is None:
+            if not any(c.isalnum() for c in words[i]):  # a bar, a bullet, a speck: no word
+                i += 1
+                continue
+            unknown_words += 1
+            word = line.words[i]
+            if columns and columns[-1].name == "?" and word.x0 - columns[-1].x1 < HEADER_GAP * line.size:
+                last = columns[-1]
+                columns[-1] = Column("?", last.x0, word.x1, f"{last.text} {word.text}")
+            else:
+                columns.append(Column("?", word.x0, word.x1, word.text))
+            i += 1
+            continue
+        role, _phrase, m = hit
+        first, last = line.words[i], line.words[m.end - 1]
+        text = " ".join(w.text for w in line.words[i:m.end])
+        columns.append(Column(role, first.x0, last.x1, text))
+        i = m.end
+    known = [c for c in columns if c.name != "?"]
+    if len({c.name for c in known}) < 2 or len({c.name for c in known}) != len(known):
+        return None
+    if unknown_words > HEADER_UNKNOWN_SHARE * len(words):
+        return None
+    for a, b in zip(columns, columns[1:]):
+        if b.x0 - a.x1 < HEADER_GAP * line.size:
+            return None  # a run of text, not cells standing apart
+    why = "table header (" + " | ".join(f"{c.text}={c.name}" for c in columns) + ")"
+    first_role = spec.columns[0][0]
+    if columns[0].name == "?" and first_role not in {c.name for c in known}:
+        # the leftmost cell's words are not in the profile: read it as the first column
+        columns[0] = Column(first_role, columns[0].x0, columns[0].x1, columns[0].text)
+        why += f"; {columns[0].text!r} taken for the {first_role} column"
+    if not set(spec.required) <= {c.name for c in columns}:
+        return None
+    return TableHeader(spec.kind, tuple(columns), line.page, line.size, spec, line, why)
+
+
+# labels ----------------------------------------------------------------------------
+def label(line: Line, profile: Profile) -> Label | None:
+    """A label line (``Bedömning``, ``Kommentar``, ``Måluppfyllelse: Uppnått``) or None.
+
+    The label must open the line and stand out: alone on its line, in bold,
+    followed by a colon, or (an assessment label) followed by an assessment.
+    """
+    words = fold_words(line.words)
+    if not words:
+        return None
+    for role in ("assessment", "comment"):
+        hit = best_at(profile.labels.get(role, ()), words, 0, threshold=LABEL_SIMILARITY)
+        if hit is None:
+            continue
+        phrase, m = hit
+        rest = " ".join(w.text for w in line.words[m.end:])
+        last = line.words[m.end - 1]
+        colon = last.text.rstrip().endswith(":")
+        alone = m.end == len(line.words)
+        styled = last.bold or colon or alone
+        if role == "assessment" and not styled and assessment_key(rest, profile.assessments):
+            styled = True
+        if styled:
+            how = "alone" if alone else "bold" if last.bold else "colon" if colon else "assessment after it"
+            return Label(role, rest, line.page, line, f"{role} label {phrase.text!r} ({how})")
     return None
 
 
-def _like(word: str, target: str, threshold: int = 80) -> bool:
-    return word == target or fuzz.ratio(word, target) >= threshold
-
-
-def _best(word: str, names: dict[str, str], threshold: int = 80) -> str | None:
-    for label, name in names.items():
-        if _like(word, label, threshold):
-            return name
-    return None
-
-
-def label(line: Line) -> Label | None:
-    first = fold(line.words[0].text).rstrip(":")
-    rest = " ".join(w.text for w in line.words[1:])
-    if fuzz.ratio(first, "bedomning") >= LABEL_SIMILARITY:
-        return Label("bedomning", rest, line.page)
-    if fuzz.ratio(first, "kommentar") >= 85 and (len(line.words) == 1 or line.words[0].bold
-                                                or line.words[0].text.endswith(":")):
-        return Label("kommentar", rest, line.page)
-    return None
-
-
+# headings --------------------------------------------------------------------------
 def heading_number(line: Line, size: float) -> str | None:
     """The heading number if this line opens a numbered heading, else None."""
     m = HEADING_NUMBER.match(line.words[0].text)
@@ -139,7 +208,43 @@ def heading_number(line: Line, size: float) -> str | None:
     return number if styled and nxt.isupper() and int(number) < 30 else None
 
 
-def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
+@dataclass(frozen=True, slots=True)
+class _Prefixed:
+    rule: HeadingRule
+    number: str | None
+    skip: int  # words of the prefix
+
+
+def prefixed_heading(line: Line, profile: Profile, size: float) -> _Prefixed | None:
+    """A heading led by the words of one of the profile's rules (``Nämndmål: …``)."""
+    if not profile.headings:
+        return None
+    words = fold_words(line.words)
+    ocr = any(w.approximate for w in line.words)
+    styled = line.bold or line.size >= HEADING_SIZE_FACTOR * size or (ocr and line.size >= 0.9 * size)
+    if not styled:
+        return None
+    best = None
+    for rule in profile.headings:
+        m = match_at(rule.phrase, words, 0)
+        if m and (best is None or m.end > best.skip):
+            best = _Prefixed(rule, m.number, m.end)
+    if best is None or (best.skip >= len(line.words) and best.rule.role == "goal"):
+        return None
+    return best
+
+
+def plain_heading(line: Line, size: float) -> bool:
+    """A heading without number or known prefix (``Ekonomi``, ``Sammanfattning``): bold
+    and larger than the body, or much larger. It ends a goal's section."""
+    if any(w.approximate for w in line.words):
+        return line.size >= OCR_HEADING_SIZE_FACTOR * size and len(line.words) <= 8
+    letters = any(c.isalpha() for c in line.text)
+    return letters and ((line.bold and line.size >= 1.15 * size) or line.size >= 1.35 * size)
+
+
+def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None = None
+                    ) -> list[Block]:
     """Classify every line; consecutive plain lines become paragraphs (split at gaps and pages)."""
     size = body_size([l for p in pages for l in p])
     blocks: list[Block] = []
@@ -147,7 +252,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     for lines in pages:
         para: list[Line] = []
         heading: list[Line] = []
-        number: str | None = None
+        state = _HeadingState()
 
         def flush_para() -> None:
             if para:
@@ -155,31 +260,48 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
                 para.clear()
 
         def flush_heading() -> None:
-            nonlocal number
             if heading:
-                text = " ".join(l.text for l in heading).split(" ", 1)[1]
-                blocks.append(Heading(number, text, heading[0].page, tuple(heading)))
+                words = [w.text for l in heading for w in l.words][state.skip:]
+                text = " ".join(words).lstrip(":").strip()
+                blocks.append(Heading(state.number, text, heading[0].page, tuple(heading),
+                                      state.role, state.level, state.parent, state.why))
                 heading.clear()
-                number = None
+                state.reset()
 
         for line in lines:
-            num = heading_number(line, size) or _dotless_heading(line, size, last_number[0])
-            if num is not None:
-                last_number[0] = num
-                flush_para(); flush_heading()
+            pre = prefixed_heading(line, profile, size)
+            num = None
+            if pre is None and profile.numbered:
+                num = heading_number(line, size) or _dotless_heading(line, size, last_number[0])
+            if pre is not None or num is not None:
+                flush_para()
+                flush_heading()
                 heading.append(line)
-                number = num
+                if pre is not None:
+                    state.set(pre.number, pre.skip, pre.rule.role, pre.rule.level, pre.rule.parent,
+                              f"{pre.rule.role} heading {pre.rule.phrase.text!r}")
+                    if pre.number:
+                        last_number[0] = pre.number
+                else:
+                    last_number[0] = num
+                    state.set(num, 1, "numbered", None, None,
+                              f"numbered heading {num}" + (" (bold)" if line.bold else ""))
                 continue
-            if heading and _continues_heading(heading[-1], line):
+            if heading and _continues_heading(heading[-1], line, profile, year):
                 heading.append(line)
                 continue
             flush_heading()
-            header = table_header(line)
+            if plain_heading(line, size) and not profile.numbered:
+                flush_para()
+                heading.append(line)
+                state.set(None, 0, "section", None, None, "heading without number or prefix")
+                continue
+            header = table_header(line, profile, year)
             if header is not None:
                 flush_para()
                 blocks.append(header)
                 continue
-            lab = label(line)
+            lab = label(line, profile)
             if lab is not None:
                 flush_para()
                 blocks.append(lab)
@@ -187,8 +309,26 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             if para and not _same_paragraph(para[-1], line):
                 flush_para()
             para.append(line)
-        flush_para(); flush_heading()
+        flush_para()
+        flush_heading()
     return blocks
+
+
+@dataclass
+class _HeadingState:
+    number: str | None = None
+    skip: int = 0
+    role: str = "goal"
+    level: str | None = None
+    parent: str | None = None
+    why: str = ""
+
+    def set(self, number, skip, role, level, parent, why) -> None:
+        self.number, self.skip, self.role, self.level, self.parent, self.why = (
+            number, skip, role, level, parent, why)
+
+    def reset(self) -> None:
+        self.set(None, 0, "goal", None, None, "")
 
 
 def _expected_after(number: str) -> set[str]:
@@ -234,8 +374,8 @@ def _restore_dots(number: str, last: str | None) -> str:
     return number
 
 
-def _continues_heading(prev: Line, line: Line) -> bool:
-    if label(line) is not None or table_header(line) is not None:
+def _continues_heading(prev: Line, line: Line, profile: Profile, year: int | None) -> bool:
+    if label(line, profile) is not None or table_header(line, profile, year) is not None:
         return False
     similar = abs(line.size - prev.size) <= 0.12 * prev.size and line.bold == prev.bold
     return similar and _same_paragraph(prev, line) and line.words[0].x0 >= prev.x0 - 30
@@ -244,3 +384,7 @@ def _continues_heading(prev: Line, line: Line) -> bool:
 def _same_paragraph(prev: Line, line: Line) -> bool:
     pitch = line.ymid - prev.ymid
     return 0 < pitch <= PARAGRAPH_PITCH * max(prev.size, line.size)
+
+
+__all__ = ["Block", "Column", "Heading", "Label", "Paragraph", "TableHeader", "body_size",
+           "heading_number", "label", "lines_to_blocks", "prefixed_heading", "table_header"]

@@ -1,9 +1,10 @@
 """The year's goal catalogue (uppsikt chapter 2): goal titles grouped by goal area.
 
-``Mål inom målområde Vuxna`` opens an area; bulleted goal titles follow. The
-group ``Verksamhetsmål för god ekonomisk hushållning`` holds the council's
-financial-management goals. Goals elsewhere in the report get their area by
-fuzzy match of their title against this list.
+The profile's ``catalogue.area`` words (``Mål inom målområde``) open an area,
+named by the rest of the line (``Vuxna``); bulleted goal titles follow. The
+group led by ``catalogue.economy`` (``Verksamhetsmål för god ekonomisk
+hushållning``) holds the council's financial-management goals. Goals elsewhere
+in the report get their area by fuzzy match of their title against this list.
 """
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from malrapport.extract.layout import Line
+from malrapport.extract.match import fold_words, match_at
+from malrapport.extract.profile import Profile
 from malrapport.normalize.labels import fold
-
-AREA_PREFIX = re.compile(r"^m\w{0,2}l inom m\w{0,2}lomr\w{0,2}de\s+(.+)$")
-ECONOMY_GROUP = "verksamhetsmal for god ekonomisk hushallning"
 # Bullets as drawn, and as OCR reads them (the dot often comes out as « or », or is lost).
 BULLET_CHARS = "•·-–*»«©®+"
 BULLET_WORDS = {"e", "o", "°"}
@@ -48,8 +48,10 @@ def _key(text: str) -> str:
     return fold(text).rstrip(". ")
 
 
-def lines_to_catalogue(lines: list[Line]) -> Catalogue:
+def lines_to_catalogue(lines: list[Line], profile: Profile) -> Catalogue:
     cat = Catalogue()
+    if profile.catalogue_area is None and profile.catalogue_economy is None:
+        return cat
     area: str | None = None
     economy = False
     items: list[list[str]] = []
@@ -64,12 +66,16 @@ def lines_to_catalogue(lines: list[Line]) -> Catalogue:
         items.clear()
 
     for line in lines:
-        folded = fold(line.text)
-        m = AREA_PREFIX.match(folded)
-        if m or folded.startswith(ECONOMY_GROUP):
+        words = fold_words(line.words)
+        m = profile.catalogue_area and match_at(profile.catalogue_area, words)
+        if m and m.end < len(words):
             flush()
-            economy = not m
-            area = " ".join(line.text.split()[3:]).strip() if m else None
+            economy = False
+            area = " ".join(w.text for w in line.words[m.end:]).strip()
+            continue
+        if profile.catalogue_economy and match_at(profile.catalogue_economy, words):
+            flush()
+            economy, area = True, None
             continue
         if area is None and not economy:
             continue

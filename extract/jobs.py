@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 from malrapport.extract.errors import InputFileError, MalrapportError, UnknownLayoutError, one_line
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.pages import needs_ocr, open_checked, text_pages
-from malrapport.extract.report import pages_to_report
+from malrapport.extract.report import read_report
 from malrapport.schemas.records import ReportRecord
 from malrapport.schemas.words import PageWords
 
@@ -144,19 +144,25 @@ def ocr_job(path: Path, index: int, options: ExtractOptions) -> tuple[int, PageW
 
 
 def finish_report(scan: FileScan, options: ExtractOptions) -> ReportRecord:
+    from malrapport.extract.profile import resolve_profiles
     from malrapport.normalize.records import normalize_report
     from malrapport.normalize.vocabulary import load_vocabulary
 
     pages = [p for p in scan.pages if p is not None]
-    report = pages_to_report(pages, scan.report_id, scan.source_file)
+    profiles = resolve_profiles(options.profiles)
+    reading = read_report(pages, scan.report_id, scan.source_file, profiles)
+    report = reading.report
     if not report.goals:
-        raise _unknown_layout(report, pages, options)
-    return normalize_report(report, load_vocabulary(list(options.vocab_files)))
+        raise _unknown_layout(report, pages, options, reading.fits)
+    profile = next(f.profile for f in reading.fits if f.profile.name == report.profile)
+    return normalize_report(report, load_vocabulary(list(options.vocab_files)),
+                            statuses=profile.statuses, assessments=profile.assessments)
 
 
 def _unknown_layout(report: ReportRecord, pages: list[PageWords],
-                    options: ExtractOptions) -> UnknownLayoutError:
-    """No goals: say what was found, with the words per page (0 everywhere means a scan)."""
+                    options: ExtractOptions, fits=()) -> UnknownLayoutError:
+    """No goals: say what was found, with the words per page (0 everywhere means a scan),
+    and the profile that came nearest with what it missed."""
     counts = [len(p.words) for p in pages]
     if not any(counts):
         hint = "; probably a scan: run with --ocr auto" if options.ocr == "never" else ""
@@ -167,5 +173,7 @@ def _unknown_layout(report: ReportRecord, pages: list[PageWords],
         shown += f", … ({len(counts)} pages, median {statistics.median(counts):g})"
     found = (f"the title {report.title!r} is known but" if report.kind
              else "no known report title and")
+    nearest = f"; nearest profile {fits[0].describe()}" if fits else ""
     return UnknownLayoutError(
-        f"not a known report layout: {found} no goal headings found; words per page: {shown}")
+        f"not a known report layout: {found} no goal headings found{nearest}; "
+        f"words per page: {shown}")

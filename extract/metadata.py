@@ -1,18 +1,25 @@
-"""Report title, body, municipality, kind, year and period, read from the first pages."""
+"""Report title, body, municipality, kind, year and period, read from the first pages.
+
+The title is the first line (of the first pages and the running header and
+footer) that matches one of the profile's title forms; the form gives the kind,
+and the period from a tertial number, a month or a fixed period. Lines are cut
+at wide gaps first, so a header with the title left and the municipality right
+gives both.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 from malrapport.extract.layout import Line, split_at_gaps
+from malrapport.extract.profile import Profile, TitleForm
 from malrapport.normalize.labels import fold
 
 YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][\wåäöÅÄÖéü-]+(?:-[A-ZÅÄÖ][\wåäö]+)?) (kommun|stad)\b")
-TERTIAL = re.compile(r"tertial\s*([123])")
-FULL_YEAR = ("helar", "arsredovisning", "bokslut", "helarsrapport")
-UPPSIKT_TITLE = "redovisning av arbete for de politiska malen"
-BODY_WORDS = ("kommunstyrelsen", "namnden", "namnd", "utskottet", "fullmaktige", "styrelsen")
+NOT_A_NAME = ("varje", "hela", "denna", "var", "en", "vilken")
+# Lines looked at for the title when no title form matches.
+FALLBACK_LINES = 40
 
 
 @dataclass(frozen=True)
@@ -25,30 +32,74 @@ class ReportMeta:
     body: str | None
 
 
-def read_metadata(first_pages: list[Line], running: list[Line]) -> ReportMeta:
+def read_metadata(first_pages: list[Line], running: list[Line], profile: Profile) -> ReportMeta:
     """``first_pages``: all lines of the first two pages, running header/footer included."""
     lines = [seg for line in first_pages + running for seg in split_at_gaps(line)]
-    title, kind = _title(lines)
-    year = _year(title, lines)
-    period = _period(title) if kind == "tertial" else None
-    return ReportMeta(title, kind, year, period, _municipality(lines), _body(lines))
+    title, kind, year, period = _title(lines, profile)
+    if year is None:
+        year = _year(title, lines)
+    return ReportMeta(title, kind, year, period, _municipality(lines), _body(lines, profile))
 
 
-def _title(lines: list[Line]) -> tuple[str | None, str | None]:
-    for line in lines:
-        f = fold(line.text)
-        if "malavstamning" in f:
-            return line.text.strip(), "tertial"
-    for line in lines:
-        if UPPSIKT_TITLE in fold(line.text):
-            return line.text.strip(), "uppsikt"
-    for line in lines:
-        if "uppsikt" in fold(line.text):
-            return line.text.strip(), "uppsikt"
-    if not lines:
-        return None, None
-    biggest = max(lines[:40], key=lambda l: l.size)
-    return biggest.text.strip(), None
+def _candidates(lines: list[Line]) -> list[tuple[list[str], str]]:
+    """Each line's words with their folded text, and a title wrapped over two lines
+    (two lines of one size and weight, one under the other) joined."""
+    out = []
+    for i, line in enumerate(lines):
+        words = [w.text for w in line.words]
+        out.append((words, fold(" ".join(words))))
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if (nxt is not None and nxt.page == line.page and abs(nxt.size - line.size) < 0.5
+                and nxt.bold == line.bold and 0 < nxt.ymid - line.ymid < 1.6 * line.size):
+            both = words + [w.text for w in nxt.words]
+            out.append((both, fold(" ".join(both))))
+    return out
+
+
+def _span_words(words: list[str], start: int, end: int) -> str:
+    """The words of a line that a match over its folded text covers, as printed."""
+    out, pos = [], 0
+    for word in words:
+        f = fold(word)
+        a, b = pos, pos + len(f)
+        pos = b + 1
+        if b > start and a < end and any(c.isalnum() for c in f):
+            out.append(word)
+    return " ".join(out)
+
+
+def title_match(lines: list[Line], profile: Profile) -> tuple[str, TitleForm, re.Match] | None:
+    """The first line (or wrapped pair) that matches one of the profile's title forms,
+    forms in order; the title is the part of the line the form covers."""
+    candidates = _candidates(lines)
+    for form in profile.titles:
+        for words, f in candidates:
+            m = form.pattern.search(f)
+            if m:
+                title = _span_words(words, m.start(), m.end()) or " ".join(words)
+                return title, form, m
+    return None
+
+
+def _title(lines: list[Line], profile: Profile):
+    hit = title_match(lines, profile)
+    if hit is None:
+        if not lines:
+            return None, None, None, None
+        biggest = max(lines[:FALLBACK_LINES], key=lambda l: l.size)
+        return biggest.text.strip(), None, None, None
+    title, form, m = hit
+    groups = m.groupdict()
+    year = int(groups["year"]) if groups.get("year") else None
+    period = form.period
+    if period is None and groups.get("tertial"):
+        period = f"T{groups['tertial']}"
+    if period is None and groups.get("month"):
+        period = profile.months.get(groups["month"])
+    if period is None:
+        period = next((p for word, p in profile.months.items()
+                       if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", fold(title))), None)
+    return title.strip(), form.kind or profile.default_kind, year, period
 
 
 def _year(title: str | None, lines: list[Line]) -> int | None:
@@ -59,27 +110,17 @@ def _year(title: str | None, lines: list[Line]) -> int | None:
     return None
 
 
-def _period(title: str | None) -> str | None:
-    f = fold(title or "")
-    m = TERTIAL.search(f)
-    if m:
-        return f"T{m.group(1)}"
-    if any(marker in f for marker in FULL_YEAR):
-        return "T3"
-    return None
-
-
 def _municipality(lines: list[Line]) -> str | None:
     for line in sorted(lines, key=lambda l: -l.size):
         m = MUNICIPALITY.search(line.text)
-        if m and fold(m.group(1)) not in ("varje", "hela", "denna", "var", "en", "vilken"):
+        if m and fold(m.group(1)) not in NOT_A_NAME:
             return f"{m.group(1)} {m.group(2)}"
     return None
 
 
-def _body(lines: list[Line]) -> str | None:
+def _body(lines: list[Line], profile: Profile) -> str | None:
     for line in lines:
         f = fold(line.text)
-        if len(line.words) <= 4 and any(f.endswith(b) for b in BODY_WORDS):
+        if len(line.words) <= 4 and any(f.endswith(b) for b in profile.body_words):
             return line.text.strip()
     return None

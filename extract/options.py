@@ -29,6 +29,8 @@ class ExtractOptions:
     max_pages: int = DEFAULT_MAX_PAGES
     timeout: float = DEFAULT_TIMEOUT
     vocab_files: tuple[Path, ...] = field(default=())
+    # --profile: built-in profile names, "all", or profile files; empty: every built-in one
+    profiles: tuple[str, ...] = field(default=())
     force: bool = False
     quiet: bool = False
     executor: Literal["local", "dask"] = "local"

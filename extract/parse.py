@@ -1,56 +1,68 @@
-"""Layout blocks → goal records, for both report families.
+"""Layout blocks → goal records, by the words and placements of the report's profile.
 
-One pass over the blocks collects drafts (a heading and what follows it up to
-the next heading); a second step decides which headings are goals and at which
+One pass over the blocks collects drafts (a goal heading and what follows it up
+to the next heading); a second step decides which headings are goals and at which
 level. Where a field is filled: ``assessment_raw`` in ``_on_label`` and
-``_on_paragraph``; activity ``title_raw``, ``status_raw`` and dates in
-``_start_activity``; ``description`` and ``comment`` in ``_add_text``;
-uppsikt-style status lines in ``_add_text`` too; measures in ``_on_measure_line``.
+``_on_paragraph``; activity ``title_raw``, ``status_raw``, ``responsible`` and
+dates in ``_Activity.to_record`` (from the row's cells); ``description``,
+``comment`` and status lines under a row in ``_add_lines`` (the profile's
+``under_row`` slots); measures in ``measures.cells_to_measure``; goals read from
+a goals table in ``goaltable``. Text inside a goal's section that lands in no
+field becomes a warning, and counts against the report's coverage.
 """
 from __future__ import annotations
 
-import re
+import dataclasses
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from malrapport.extract.blocks import Block, Heading, Label, Paragraph, TableHeader
 from malrapport.extract.catalogue import Catalogue
+from malrapport.extract.dates import end_of_period, parse_date
 from malrapport.extract.layout import Line
-from malrapport.extract.tables import Row, lines_to_rows, measure_cells, parse_date
-from malrapport.normalize.labels import ASSESSMENTS, STATUSES, fold, status_key
+from malrapport.extract.measures import cells_to_measure, extend_name
+from malrapport.extract.profile import Profile
+from malrapport.extract.tables import Row, lines_to_rows, measure_cells
+from malrapport.extract.text import folded_labels, join_parts, lines_text, strip_icon
+from malrapport.extract.warnings import Coverage, Warn
+from malrapport.normalize.labels import fold, status_key
 from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 
-ECONOMY_MARKERS = ("ekonomisk hushallning",)
 ECONOMY_SIMILARITY = 85
 MEASURE_SIZE_TOLERANCE = 0.1
-_EXACT_LABELS = {fold(label) for label in (*STATUSES, *ASSESSMENTS)}
-# How OCR reads a per cent sign in a unit: (96), (26), (9/60), (9%), (o/o).
-OCR_PERCENT = re.compile(r"%|9?%|96|26|9/6?0?|o/o|0/0")
-# A bullet as drawn, and as OCR reads it.
-_BULLETS = {"•", "·", "«", "»", "©", "®", "°"}
 
 
 @dataclass
 class _Activity:
     row: Row
     page: int
-    has_status_column: bool
+    slots: tuple[str, ...]  # what the text under the row holds, in order
+    slot: int = 0
     status_line: str | None = None
     description: list[str] = field(default_factory=list)
     comment: list[str] = field(default_factory=list)
-    in_comment: bool = False
 
-    def to_record(self) -> ActivityRecord:
+    @property
+    def current(self) -> str:
+        return self.slots[self.slot] if self.slot < len(self.slots) else "comment"
+
+    def to_record(self, labels: frozenset[str]) -> ActivityRecord:
         words = self.row.words
-        status = self.row.text("status") if self.has_status_column else self.status_line
+        status = self.row.text("status") if "status" in self.row.cells else self.status_line
         conf = sum(w.conf for w in words) / len(words) if words else 1.0
+        end_text = self.row.text("end") or None
+        end = _first_date(self.row.cells.get("end")) or end_of_period(end_text)
+        comment = [self.row.text("comment")] if self.row.text("comment") else []
         return ActivityRecord(
             title=self.row.text("title"), title_raw=self.row.text("title"),
-            status_raw=_strip_icon(status) or None,
-            description=_join(self.description), comment=_join(self.comment),
+            status_raw=strip_icon(status, labels) or None,
+            description=join_parts(self.description), comment=join_parts(comment + self.comment),
             start_date=_first_date(self.row.cells.get("start")),
-            end_date=_first_date(self.row.cells.get("end")),
+            end_date=end,
+            end_date_raw=end_text if end_text and (end is None or end.isoformat() != end_text.strip())
+            else None,
+            responsible=self.row.text("responsible") or None,
             page=self.page, source="ocr" if any(w.source == "ocr" for w in words) else "text",
             confidence=round(conf, 4))
 
@@ -60,65 +72,116 @@ class _Draft:
     heading: Heading
     chapter: str | None
     chapter_title: str
+    area: str | None = None
     assessment_raw: str | None = None
     comment: list[str] = field(default_factory=list)
     activities: list[_Activity] = field(default_factory=list)
     measures: list[MeasureRecord] = field(default_factory=list)
+    measure_note: list[str] = field(default_factory=list)  # text under the measures table
     has_content: bool = False
+    coverage: Coverage = field(default_factory=Coverage)
+    warnings: list[Warn] = field(default_factory=list)
 
 
 class _Parser:
-    def __init__(self) -> None:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.statuses = tuple(profile.statuses)
+        self.labels = folded_labels(tuple(profile.statuses), tuple(profile.assessments))
         self.drafts: list[_Draft] = []
         self.chapter: str | None = None
         self.chapter_title = ""
+        self.area: str | None = None
         self.goal: _Draft | None = None
         self.table: TableHeader | None = None
         self.activity: _Activity | None = None
         self.awaiting: str | None = None  # "assessment" | "goal_comment"
         self.measure_rows: list[Line] = []
 
+    # dispatch --------------------------------------------------------------------
     def feed(self, block: Block) -> None:
         if isinstance(block, Heading):
             self._on_heading(block)
         elif self.goal is None:
-            return  # prose before the first numbered heading
+            return  # prose before the first goal heading, or in a chapter of prose
         elif isinstance(block, Label):
+            self.goal.coverage.add(block.line)
             self._on_label(block)
         elif isinstance(block, TableHeader):
+            self.goal.coverage.add(block.line)
             self._on_table_header(block)
         else:
             self._on_paragraph(block)
 
+    def _used(self, lines) -> None:
+        self.goal.coverage.use(lines)
+
+    def _lost(self, lines: list[Line], why: str) -> None:
+        """Text inside a goal's section that no field takes: a warning."""
+        lines = [l for l in lines if l.text.strip()]
+        if not lines:
+            return
+        self.goal.coverage.add_all(lines)
+        self.goal.warnings.append(Warn(lines[0].page, "unplaced_text", why,
+                                       lines_text(lines)))
+
+    # headings --------------------------------------------------------------------
     def _on_heading(self, h: Heading) -> None:
         self.table, self.activity, self.awaiting = None, None, None
-        if h.number is not None and "." not in h.number:
-            self.chapter, self.chapter_title, self.goal = h.number, h.text, None
+        if h.role == "area":
+            self.area, self.goal = h.text.strip() or None, None
             return
-        chapter = h.number.split(".")[0] if h.number else self.chapter
+        if h.role == "section":
+            self.goal = None
+            return
+        if h.role == "chapter" or (h.role == "numbered" and h.number is not None
+                                   and "." not in h.number):
+            self.chapter, self.chapter_title, self.goal = h.number, h.text, None
+            self.area = None
+            return
+        chapter = h.number.split(".")[0] if h.number and h.role == "numbered" else self.chapter
         if chapter != self.chapter:
             self.chapter, self.chapter_title = chapter, ""
-        self.goal = _Draft(h, self.chapter, self.chapter_title)
+        self.goal = _Draft(h, self.chapter, self.chapter_title, self.area)
+        self.goal.coverage.use(h.lines)
         self.drafts.append(self.goal)
 
+    # labels ----------------------------------------------------------------------
     def _on_label(self, lab: Label) -> None:
         self.goal.has_content = True
-        if lab.name == "bedomning":
+        self.goal.coverage.use([lab.line] if lab.line else [])
+        if lab.name == "assessment":
             self.awaiting = "assessment"
-            if _strip_icon(lab.rest):
-                self.goal.assessment_raw = _strip_icon(lab.rest)
-                self.awaiting = None
+            if strip_icon(lab.rest, self.labels):
+                self._take_assessment(lab.rest)
         elif self.activity is not None:
-            self.activity.in_comment = True
+            self.activity.slot = _slot_index(self.activity.slots, "comment")
             self._add_text(lab.rest)
         else:
             self.awaiting = "goal_comment"
             if lab.rest:
                 self.goal.comment.append(lab.rest)
 
+    def _take_assessment(self, text: str) -> None:
+        """The assessment phrase; a sentence after it on the same line is the goal's comment."""
+        raw, rest = split_assessment(strip_icon(text, self.labels), self.profile)
+        self.goal.assessment_raw = raw
+        self.awaiting = None
+        if rest:
+            self.goal.comment.append(rest)
+            self.awaiting = "goal_comment"
+
+    # tables ----------------------------------------------------------------------
     def _on_table_header(self, header: TableHeader) -> None:
         self.goal.has_content = True
         self.awaiting = None
+        if header.unknown:
+            names = ", ".join(repr(c.text) for c in header.unknown)
+            self.goal.warnings.append(Warn(
+                header.page, "unknown_column",
+                f"the {header.kind} table has header words the profile "
+                f"{self.profile.name!r} does not know ({names}); their cells are not read",
+                header.line.text if header.line else ""))
         if self.table is None or self.table.kind != header.kind:
             self.activity = None
             self.measure_rows = []
@@ -127,20 +190,27 @@ class _Parser:
     def _on_paragraph(self, para: Paragraph) -> None:
         lines = list(para.lines)
         if self.awaiting == "assessment":
-            self.goal.assessment_raw = _strip_icon(lines[0].text)
-            self.awaiting = None
+            self._used(lines[:1])
+            self._take_assessment(lines[0].text)
             lines = lines[1:]
             if not lines:
                 return
         if self.table is None:
             if self.awaiting == "goal_comment":
-                self.goal.comment.append(_lines_text(lines))
+                self._used(lines)
+                self.goal.comment.append(lines_text(lines))
+            else:
+                self._lost(lines, "text after the goal heading that is no label, "
+                                  "table or comment of the profile")
             return
         if self.table.kind == "measures":
             self._on_measure_lines(lines)
             return
+        if self.table.kind != "activities":
+            self._lost(lines, f"text in a {self.table.kind} table")
+            return
         pending: list[Line] = []
-        for item in lines_to_rows(lines, self.table):
+        for item in lines_to_rows(lines, self.table, self.statuses):
             if isinstance(item, Row):
                 self._add_lines(pending)
                 pending = []
@@ -150,30 +220,41 @@ class _Parser:
         self._add_lines(pending)
 
     def _start_activity(self, row: Row, page: int) -> None:
-        has_status = any(c.name == "status" for c in self.table.columns)
-        self.activity = _Activity(row, page, has_status)
+        slots = tuple(s for s in self.table.spec.under_row
+                      if not (s == "status" and self.table.has("status")))
+        self.activity = _Activity(row, page, slots or ("description",))
+        self._used(row.lines)
         self.goal.activities.append(self.activity)
 
     def _add_lines(self, lines: list[Line]) -> None:
-        """Text under a row: description, then (uppsikt) a status line, then the comment."""
+        """Text under a row, into the profile's slots: description, status line, comment."""
         act = self.activity
-        if act is None or not lines:
+        if not lines:
             return
-        if not act.has_status_column and act.status_line is None and not act.in_comment:
+        if act is None:
+            self._lost(lines, "text under a table header before its first row")
+            return
+        self._used(lines)
+        if "status" in act.slots[act.slot:] and act.status_line is None:
             for i, line in enumerate(lines):
-                if _is_status_line(line):
-                    self._add_text(_lines_text(lines[:i]))
-                    act.status_line = _strip_icon(line.text)
-                    act.in_comment = True
-                    self._add_text(_lines_text(lines[i + 1:]))
+                if self._is_status_line(line):
+                    self._add_text(lines_text(lines[:i]))
+                    act.status_line = strip_icon(line.text, self.labels)
+                    act.slot = _slot_index(act.slots, "status") + 1
+                    self._add_text(lines_text(lines[i + 1:]))
                     return
-        self._add_text(_lines_text(lines))
+        self._add_text(lines_text(lines))
 
     def _add_text(self, text: str) -> None:
         act = self.activity
         if act is None or not text:
             return
-        (act.comment if act.in_comment else act.description).append(text)
+        (act.comment if act.current == "comment" else act.description).append(text)
+
+    def _is_status_line(self, line: Line) -> bool:
+        """A status standing on its own line behind its icon (uppsikt layout)."""
+        text = strip_icon(line.text, self.labels)
+        return 0 < len(text.split()) <= 4 and status_key(text, self.profile.statuses) is not None
 
     def _on_measure_lines(self, lines: list[Line]) -> None:
         """Rows of a measures table; a note under it (smaller print than the rows,
@@ -185,85 +266,58 @@ class _Parser:
             note = i == 0 and self.goal.measures and cells is not None and set(cells) == {"name"}
             if cells is None or smaller or note:
                 self.table = None
+                if smaller or note:  # a note under the table: it qualifies the measures
+                    self._used(lines[i:])
+                    self.goal.measure_note.append(lines_text(lines[i:]))
+                else:
+                    self._on_paragraph(Paragraph(tuple(lines[i:]), lines[i].page))
                 return
             prev = self.measure_rows[-1] if self.measure_rows else None
             self.measure_rows.append(line)
+            self._used([line])
             self._on_measure_line(line, cells, prev)
 
     def _on_measure_line(self, line: Line, cells: dict[str, str], prev: Line | None) -> None:
         wrapped = (prev is not None and set(cells) == {"name"} and self.goal.measures
                    and 0 < line.ymid - prev.ymid < 1.6 * line.size)
         if wrapped:
-            last = self.goal.measures[-1]
-            self.goal.measures[-1] = MeasureRecord(f"{last.name} {cells['name']}",
-                                                   last.target, last.outcome, last.unit)
+            self.goal.measures[-1] = extend_name(self.goal.measures[-1], cells["name"])
         else:
-            self.goal.measures.append(_measure(cells))
+            self.goal.measures.append(cells_to_measure(cells))
 
 
-def _measure(cells: dict[str, str]) -> MeasureRecord:
-    name = cells.get("name", "").strip()
-    unit = None
-    if name.endswith(")") and "(" in name:
-        head, _, tail = name.rpartition("(")
-        if len(tail) <= 12:
-            name, unit = head.strip(), tail[:-1].strip() or None
-            if unit and OCR_PERCENT.fullmatch(unit):
-                unit = "%"
-    return MeasureRecord(name=name, target=cells.get("target") or None,
-                         outcome=cells.get("outcome") or None, unit=unit)
+def _with_note(measures: list[MeasureRecord], note: str | None) -> list[MeasureRecord]:
+    if not note:
+        return measures
+    return [dataclasses.replace(m, note=note) for m in measures]
 
 
-def _is_status_line(line: Line) -> bool:
-    """A status standing on its own line behind its icon (uppsikt layout)."""
-    text = _strip_icon(line.text)
-    return 0 < len(text.split()) <= 4 and status_key(text) is not None
+def _slot_index(slots: tuple[str, ...], name: str) -> int:
+    return slots.index(name) if name in slots else len(slots)
 
 
-def _strip_icon(text: str | None) -> str:
-    """Drop OCR renderings of the coloured circle (``@``, ``®)``, ``O``, ``Oe``) before a label.
+def split_assessment(text: str, profile: Profile) -> tuple[str, str]:
+    """``Delvis uppnått. Två av fyra åtgärder är klara.`` → the phrase and the rest.
 
-    The least-stripped reading that is exactly a status or assessment label wins;
-    otherwise leading one-letter and symbol tokens go (no label starts with one).
+    The longest start of ``text`` that is one of the profile's assessment phrases
+    (folded, fuzzy) is the assessment; the rest, a sentence of its own, is returned
+    beside it. Text that opens with no known phrase is returned whole.
     """
-    if not text:
-        return ""
     words = text.split()
-    for n in range(min(3, len(words))):
-        if fold(" ".join(words[n:])) in _EXACT_LABELS:
-            return " ".join(words[n:])
-    while len(words) > 1 and (not any(c.isalpha() for c in words[0]) or len(words[0]) == 1):
-        words = words[1:]
-    if words and not any(c.isalpha() for c in words[0]):
-        words = words[1:]
-    return " ".join(words)
-
-
-def _lines_text(lines: list[Line]) -> str:
-    """Lines joined by spaces; a bulleted line starts a line of its own, behind ``•``."""
-    text = ""
-    for line in lines:
-        words = [w.text for w in line.words]
-        if len(words) > 1 and words[0] in _BULLETS:
-            text += ("\n" if text else "") + "• " + " ".join(words[1:])
-        else:
-            text += (" " if text else "") + " ".join(words)
-    return text
-
-
-def _join(parts: list[str]) -> str | None:
-    """Paragraphs joined by newlines, except a sentence cut by a page break, rejoined by a space."""
-    text = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if not text:
-            text = part
-        elif text[-1] not in ".!?:;)»”\"" and part[:1].islower():
-            text += " " + part
-        else:
-            text += "\n" + part
-    return text or None
+    if len(words) <= 1:
+        return text, ""
+    best_n, best_score = 0, 0.0
+    for n in range(1, min(len(words), 8) + 1):
+        head = fold(" ".join(words[:n])).rstrip(".,;:")
+        for phrase in profile.assessments:
+            score = fuzz.ratio(head, fold(phrase))
+            if score >= 85 and score >= best_score:
+                best_n, best_score = n, score
+    if best_n == 0 or best_n == len(words):
+        return text, ""
+    head = " ".join(words[:best_n])
+    rest = " ".join(words[best_n:]).lstrip(".,;:– -").strip()
+    return head.rstrip(".,;:"), rest
 
 
 def _first_date(texts: list[str] | None):
@@ -274,37 +328,74 @@ def _first_date(texts: list[str] | None):
     return None
 
 
-def blocks_to_goals(blocks: list[Block], catalogue: Catalogue) -> list[GoalRecord]:
-    parser = _Parser()
+# drafts → goals --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParseResult:
+    goals: list[GoalRecord]
+    warnings: list[Warn]
+    coverage: Coverage
+
+
+def blocks_to_goals(blocks: list[Block], catalogue: Catalogue, profile: Profile) -> ParseResult:
+    parser = _Parser(profile)
     for block in blocks:
         parser.feed(block)
-    return _drafts_to_goals(parser.drafts, catalogue)
+    return _drafts_to_goals(parser.drafts, catalogue, profile, parser.labels)
 
 
-def _drafts_to_goals(drafts: list[_Draft], catalogue: Catalogue) -> list[GoalRecord]:
+def _drafts_to_goals(drafts: list[_Draft], catalogue: Catalogue, profile: Profile,
+                     labels: frozenset[str]) -> ParseResult:
     goal_chapters = {d.chapter for d in drafts if d.has_content}
-    deep = {d.chapter for d in drafts if d.heading.number and d.heading.number.count(".") >= 2}
-    goals = []
+    deep = {d.chapter for d in drafts
+            if d.heading.role == "numbered" and d.heading.number and d.heading.number.count(".") >= 2}
+    goals: list[GoalRecord] = []
+    warnings: list[Warn] = []
+    coverage = Coverage()
+    last_of_level: dict[str, int] = {}  # level → ordinal of its latest goal
     for d in drafts:
-        if d.chapter not in goal_chapters:
-            continue
-        number = d.heading.number
-        depth = number.count(".") + 1 if number else 2
-        if depth == 2 and d.chapter in deep:
-            level, parent = "kf", None
-        elif depth == 2 and not d.has_content:
-            continue  # a prose heading inside a goal chapter (uppsikt 1.5, 1.6)
+        if d.heading.role == "numbered":
+            placed = _numbered_level(d, goal_chapters, deep, catalogue, profile)
+            if placed is None:
+                continue
+            level, parent = placed
+            parent_ordinal = next((g.ordinal for g in reversed(goals) if g.number == parent), None)
         else:
-            parent = ".".join(number.split(".")[:-1]) if depth >= 3 else None
-            economy = any(fuzz.partial_ratio(m, fold(d.chapter_title)) >= ECONOMY_SIMILARITY
-                          for m in ECONOMY_MARKERS)
-            level = "ekonomi" if economy or catalogue.is_economy(d.heading.text) else "ks"
+            level = d.heading.level or profile.default_level
+            parent, parent_ordinal = None, None
+            if d.heading.parent:
+                parent_ordinal = last_of_level.get(d.heading.parent)
+                if parent_ordinal is not None:
+                    parent = goals[parent_ordinal - 1].number
+        ordinal = len(goals) + 1
+        last_of_level[level] = ordinal
+        area = catalogue.area_of(d.heading.text) or d.area
         goals.append(GoalRecord(
-            number=number, level=level, parent_number=parent,
-            area=catalogue.area_of(d.heading.text),
-            title=d.heading.text, title_raw=d.heading.text,
+            number=d.heading.number, level=level, parent_number=parent,
+            ordinal=ordinal, parent_ordinal=parent_ordinal,
+            area=area, title=d.heading.text, title_raw=d.heading.text,
             assessment_raw=d.assessment_raw or None, assessment=None,
-            comment=_join(d.comment), page=d.heading.page,
-            activities=tuple(a.to_record() for a in d.activities),
-            measures=tuple(d.measures)))
-    return goals
+            comment=join_parts(d.comment), page=d.heading.page,
+            activities=tuple(a.to_record(labels) for a in d.activities),
+            measures=tuple(_with_note(d.measures, join_parts(d.measure_note)))))
+        warnings.extend(d.warnings)
+        coverage.merge(d.coverage)
+    return ParseResult(goals, warnings, coverage)
+
+
+def _numbered_level(d: _Draft, goal_chapters: set, deep: set, catalogue: Catalogue,
+                    profile: Profile) -> tuple[str, str | None] | None:
+    """Level and parent number of a numbered heading, or None when it is prose."""
+    if d.chapter not in goal_chapters:
+        return None
+    number = d.heading.number
+    depth = number.count(".") + 1 if number else 2
+    if depth == 2 and d.chapter in deep:
+        return "kf", None
+    if depth == 2 and not d.has_content:
+        return None  # a prose heading inside a goal chapter (uppsikt 1.5, 1.6)
+    parent = ".".join(number.split(".")[:-1]) if depth >= 3 else None
+    chapter = fold(d.chapter_title)
+    economy = any(fuzz.partial_ratio(" ".join(p.words), chapter) >= ECONOMY_SIMILARITY
+                  for p in profile.economy) if chapter else False
+    level = "ekonomi" if economy or catalogue.is_economy(d.heading.text) else profile.default_level
+    return level, parent

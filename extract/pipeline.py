@@ -38,7 +38,7 @@ from malrapport.extract.progress import Progress
 # Workers preload this module: the key registry and the Parquet writer (pyarrow,
 # 40 MB a process) are imported where the main process uses them.
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 POLL_SECONDS = 0.2  # longest wait for a result before timeouts and the bar are looked at
 
 
@@ -48,6 +48,7 @@ class RunSummary:
     done: int = 0
     failed: int = 0
     skipped: int = 0
+    with_warnings: int = 0  # reports written with warnings (text no field took, unknown words)
     pages: int = 0
     ocr_pages: int = 0
     seconds: float = 0.0
@@ -58,6 +59,9 @@ class RunSummary:
         text = (f"{self.files} files: {self.done} done, {self.failed} failed, "
                 f"{self.skipped} skipped; {self.pages} pages ({self.ocr_pages} OCR) "
                 f"in {self.seconds:.1f} s")
+        if self.with_warnings:
+            text += (f"; {self.with_warnings} report{'s' if self.with_warnings > 1 else ''} "
+                     f"with warnings (see the warnings table)")
         return text + " (interrupted)" if self.interrupted else text
 
 
@@ -256,6 +260,7 @@ class _Batch:
         report = self.keys.assign(report)
         write_report(self.outdir, report, EXTRACTOR_VERSION)
         self.summary.done += 1
+        self.summary.with_warnings += bool(report.warnings)
         self.summary.pages += report.pages
         self.summary.ocr_pages += report.ocr_pages
         if f.scan is None:  # finished in its scan job: its pages were not counted yet

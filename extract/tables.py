@@ -2,28 +2,27 @@
 
 An activity row's first line has title words in the title column and a status
 phrase in the status column or a date in a date column. The row goes on over
-the next lines of the same paragraph that stay inside the title and status
-columns (wrapped titles, wrapped statuses). Text that runs across the column
-boundaries is description or comment text, never a row.
+the next lines of the same paragraph that stay inside the wrapping columns
+(title, status, responsible: wrapped titles, statuses, units). Text that runs
+across the column boundaries is description or comment text, never a row.
+The status vocabulary is the profile's.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from malrapport.extract.blocks import Column, TableHeader
+from malrapport.extract.dates import parse_date
 from malrapport.extract.layout import Line
-from malrapport.normalize.labels import STATUSES, fold
+from malrapport.normalize.labels import fold
 from malrapport.schemas.words import Word
 
-DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-OCR_DATE = re.compile(r"^[\dOolI|]{4}-[\dOolI|]{2}-[\dOolI|]{2}$")
-DATE_DIGITS = str.maketrans("OolI|", "00111")
-DATE_MARKS = "<>«»()[]|.,:;'\"`´‘’“”-—–~_"
 DATE_COLUMNS = ("start", "end")
+# Columns whose cells wrap onto the row's next lines.
+WRAPPING_COLUMNS = frozenset({"title", "status", "responsible", "?"})
 # Column boundaries sit this many font sizes left of the next header word, so that
 # an icon or a little indent before a cell's text still falls inside the column.
 BOUNDARY_PAD = 1.2
@@ -33,9 +32,15 @@ OCR_ROW_SIZE_TOLERANCE = 0.08
 # are one run of text that merely crosses a column boundary.
 CELL_GAP = 0.8
 STATUS_SIMILARITY = 80
-# A wrapped status shows only its first words on the row's first line.
-_STATUS_PREFIXES = sorted({" ".join(fold(s).split()[:n]) for s in STATUSES
-                           for n in range(1, len(s.split()) + 1)} - {"ej"})
+
+
+@lru_cache(maxsize=64)
+def _status_prefixes(statuses: tuple[str, ...], short: bool = False) -> tuple[str, ...]:
+    """A wrapped status shows only its first words on the row's first line. ``Ej``
+    alone says too little to start a row, but may be the start of a wrapped status."""
+    prefixes = {" ".join(fold(s).split()[:n]) for s in statuses
+                for n in range(1, len(s.split()) + 1)}
+    return tuple(sorted(prefixes if short else prefixes - {"ej"}))
 
 
 @dataclass
@@ -49,20 +54,6 @@ class Row:
     @property
     def words(self) -> list[Word]:
         return [w for line in self.lines for w in line.words]
-
-
-def parse_date(text: str) -> dt.date | None:
-    """An ISO date, also as OCR reads it: glued marks (``<2022-03-01``), O for 0, l for 1."""
-    text = text.strip().strip(DATE_MARKS)
-    if OCR_DATE.match(text):
-        text = text.translate(DATE_DIGITS)
-    m = DATE.match(text)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
 
 
 def _boundaries(header: TableHeader, size: float) -> list[tuple[Column, float, float]]:
@@ -103,30 +94,32 @@ def split_line(line: Line, header: TableHeader) -> dict[str, list[Word]] | None:
     return cells
 
 
-def _looks_like_status(words: list[Word]) -> bool:
+def _looks_like_status(words: list[Word], statuses: tuple[str, ...]) -> bool:
     """True when the words read as a status label or its first words (a wrapped status)."""
     text = fold(" ".join(w.text for w in words if any(c.isalpha() for c in w.text)))
     return len(text) >= 3 and any(fuzz.ratio(text, prefix) >= STATUS_SIMILARITY
-                                  for prefix in _STATUS_PREFIXES)
+                                  for prefix in _status_prefixes(statuses))
 
 
-def starts_row(cells: dict[str, list[Word]] | None, header: TableHeader) -> bool:
+def starts_row(cells: dict[str, list[Word]] | None, header: TableHeader,
+               statuses: tuple[str, ...]) -> bool:
     if not cells or not cells.get("title"):
         return False
     if any(k in cells for k in DATE_COLUMNS):
         return True
-    return "status" in cells and _looks_like_status(cells["status"])
+    return "status" in cells and _looks_like_status(cells["status"], statuses)
 
 
-def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None) -> bool:
-    """A wrapped title or status: inside those columns, in the row's font size.
+def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None,
+                   statuses: tuple[str, ...]) -> bool:
+    """A wrapped title, status or responsible unit: inside those columns, in the row's font size.
 
     The rest of a status cut short (``Pågående enligt`` / ``plan``) always
     continues the row; OCR sizes are estimates, so they get a wider tolerance.
     """
-    if not cells or not set(cells) <= {"title", "status"}:
+    if not cells or not set(cells) <= WRAPPING_COLUMNS:
         return False
-    if "status" in cells and _status_incomplete(row.text("status")):
+    if "status" in cells and _status_incomplete(row.text("status"), statuses):
         return True
     first = row.lines[0]
     ocr = any(w.approximate for w in line.words)
@@ -134,26 +127,44 @@ def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None) 
     return abs(line.size - first.size) <= tolerance * first.size
 
 
-def _status_incomplete(text: str) -> bool:
+def _status_incomplete(text: str, statuses: tuple[str, ...]) -> bool:
     """The status so far is the first words of a label, not a whole one."""
     folded = fold(" ".join(w for w in text.split() if any(c.isalpha() for c in w)))
-    if not folded:
+    if not folded or not statuses:
         return False
-    whole = max(fuzz.ratio(folded, fold(s)) for s in STATUSES)
-    partial = max(fuzz.ratio(folded, p) for p in _STATUS_PREFIXES)
+    whole = max(fuzz.ratio(folded, fold(s)) for s in statuses)
+    partial = max(fuzz.ratio(folded, p) for p in _status_prefixes(statuses, short=True))
     return partial >= STATUS_SIMILARITY and partial > whole
 
 
-def lines_to_rows(lines: list[Line], header: TableHeader) -> list[Row | Line]:
+def _completes_status(row: "Row", cells: dict[str, list[Word]] | None,
+                      statuses: tuple[str, ...]) -> bool:
+    """The line's status words finish the row's wrapped status (``Ej`` / ``påbörjad``),
+    even when they alone would be a status too (``Påbörjad``)."""
+    if not cells or "status" not in cells or not row.text("status") or not statuses:
+        return False
+    so_far = row.text("status")
+    if not _status_incomplete(so_far, statuses):
+        return False
+    combined = fold(" ".join(w for w in f"{so_far} {' '.join(x.text for x in cells['status'])}".split()
+                             if any(c.isalpha() for c in w)))
+    return max(fuzz.ratio(combined, fold(s)) for s in statuses) >= STATUS_SIMILARITY
+
+
+def lines_to_rows(lines: list[Line], header: TableHeader, statuses: tuple[str, ...]
+                  ) -> list[Row | Line]:
     """Split a paragraph's lines into activity rows and plain text lines."""
     out: list[Row | Line] = []
     current: Row | None = None
     for line in lines:
         cells = split_line(line, header)
-        if starts_row(cells, header):
+        if current is not None and _completes_status(current, cells, statuses) and \
+                _continues_row(current, line, cells, statuses):
+            pass
+        elif starts_row(cells, header, statuses):
             current = Row()
             out.append(current)
-        elif current is None or not _continues_row(current, line, cells):
+        elif current is None or not _continues_row(current, line, cells, statuses):
             current = None
             out.append(line)
             continue

@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="refuse PDFs with more pages than this (default 1000)")
     ex.add_argument("--executor", choices=["local", "dask"], default="local")
     ex.add_argument("--scheduler", help="dask scheduler address, tcp://HOST:PORT")
+    _profile_option(ex)
 
     ev = sub.add_parser("evaluate", help="score an output folder against gold annotations")
     ev.add_argument("outdir", type=Path)
@@ -46,10 +47,42 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("repair-text", help="restore Swedish diacritics in OCR text (stdin → stdout)")
 
+    pr = sub.add_parser("profiles", help="the layout profiles, one line each")
+    pr.add_argument("--show", metavar="NAME", help="print one profile's file")
+    _profile_option(pr)
+
+    ins = sub.add_parser("inspect", help="a page's lines and blocks as the parser sees them")
+    ins.add_argument("pdf", type=Path)
+    ins.add_argument("--page", type=int, action="append", default=[],
+                     help="1-based page to show, repeatable (default: every page)")
+    ins.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
+    ins.add_argument("--dpi", type=int, default=300)
+    ins.add_argument("--lang", default="swe")
+    ins.add_argument("--password")
+    _profile_option(ins)
+
     cmp_ = sub.add_parser("compare", help="cross-year comparison for humans")
     cmp_.add_argument("outdir", type=Path)
     cmp_.add_argument("-o", "--out", type=Path, required=True)
     return p
+
+
+def _profile_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", action="append", default=[], metavar="NAME|FILE",
+                   help="read with this layout profile only: a built-in name (see "
+                        "`malrapport profiles`), `all`, or a profile file (.toml); repeatable; "
+                        "default: every built-in profile, the best fit per file")
+
+
+def _profiles_or_usage(specs: list[str]):
+    """The profiles asked for, or None after printing why they cannot be used."""
+    from malrapport.extract.profile import ProfileError, resolve_profiles
+
+    try:
+        return resolve_profiles(tuple(specs))
+    except ProfileError as e:
+        print(f"malrapport: {e}", file=sys.stderr)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,13 +100,17 @@ def _extract(args) -> int:
     from malrapport.extract.pipeline import run
     from malrapport.extract.progress import make_progress
 
+    if _profiles_or_usage(args.profile) is None:
+        return ExitCode.USAGE
     try:
         options = ExtractOptions(
             ocr=args.ocr, dpi=args.dpi, workers=args.workers,
             password=args.password, vocab_files=tuple(args.vocab), force=args.force,
             quiet=args.quiet, timeout=args.timeout, max_pixels=args.max_pixels,
             max_pages=args.max_pages, executor=args.executor, scheduler=args.scheduler,
-            lang=_ocr_language(args.lang) if args.ocr != "never" else args.lang)
+            lang=_ocr_language(args.lang) if args.ocr != "never" else args.lang,
+            profiles=tuple(str(Path(p).resolve()) if Path(p).suffix == ".toml" else p
+                           for p in args.profile))
     except ValueError as e:
         print(f"malrapport: {e}", file=sys.stderr)
         return ExitCode.USAGE
@@ -193,8 +230,50 @@ def _compare(args) -> int:
     return ExitCode.OK
 
 
+def _profiles(args) -> int:
+    profiles = _profiles_or_usage(args.profile)
+    if profiles is None:
+        return ExitCode.USAGE
+    if args.show:
+        match = [p for p in profiles if p.name == args.show or p.source == args.show]
+        if not match:
+            print(f"malrapport: no profile named {args.show!r} "
+                  f"(there are: {', '.join(p.name for p in profiles)})", file=sys.stderr)
+            return ExitCode.USAGE
+        print(f"# {match[0].source}")
+        print(Path(match[0].source).read_text(encoding="utf-8"), end="")
+        return ExitCode.OK
+    for p in profiles:
+        print(p.line())
+    return ExitCode.OK
+
+
+def _inspect(args) -> int:
+    from malrapport.extract.errors import MalrapportError
+    from malrapport.extract.options import ExtractOptions
+    from malrapport.inspect import inspect
+
+    if _profiles_or_usage(args.profile) is None:
+        return ExitCode.USAGE
+    if not args.pdf.is_file():
+        print(f"malrapport: {args.pdf}: no such file", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        options = ExtractOptions(ocr=args.ocr, dpi=args.dpi, password=args.password,
+                                 lang=_ocr_language(args.lang) if args.ocr != "never" else args.lang,
+                                 profiles=tuple(args.profile))
+        print(inspect(args.pdf, args.page, options))
+    except ValueError as e:
+        print(f"malrapport: {e}", file=sys.stderr)
+        return ExitCode.USAGE
+    except MalrapportError as e:
+        print(f"malrapport: {args.pdf}: {e.kind}: {e}", file=sys.stderr)
+        return ExitCode.SOME_FAILED
+    return ExitCode.OK
+
+
 _COMMANDS = {"extract": _extract, "evaluate": _evaluate, "repair-text": _repair_text,
-             "compare": _compare}
+             "compare": _compare, "profiles": _profiles, "inspect": _inspect}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,7 +4,10 @@ Goals are matched by number (else by title), activities within a matched goal
 by title, measures by name. Every gold field is one item of a micro-averaged
 F1: a field is correct when the matched prediction has the same value (text
 compared with white space folded); fields of unmatched gold items are misses,
-fields of unmatched predictions are false alarms.
+fields of unmatched predictions are false alarms. The fields of schema 2
+(``OPTIONAL_FIELDS``) are scored where the gold gives them. A goal's
+``parent_ordinal`` is compared through the matching: the predicted parent must
+be the goal matched to the gold parent.
 """
 from __future__ import annotations
 
@@ -24,6 +27,13 @@ REPORT_FIELDS = ("municipality", "body", "title", "kind", "year", "period")
 GOAL_FIELDS = ("number", "level", "parent", "area", "title", "assessment", "comment")
 ACTIVITY_FIELDS = ("title", "description", "status", "start_date", "end_date", "comment")
 MEASURE_FIELDS = ("name", "target", "outcome", "unit")
+# Scored only where the gold has the key (families C, D and E need them).
+OPTIONAL_FIELDS = {
+    "reports": ("profile",),
+    "goals": ("parent_ordinal",),
+    "activities": ("responsible", "end_date_raw"),
+    "measures": ("previous_outcome", "trend"),
+}
 TITLE_MATCH = 80
 
 
@@ -71,9 +81,13 @@ class _Scorer:
     def __init__(self) -> None:
         self.s = Scores()
         self.where = ""
+        self.optional_seen: dict[str, set[str]] = {}  # optional fields this gold file has
 
     def fields(self, table: str, names, gold: dict | None, pred: dict | None) -> None:
-        for name in names:
+        extra = [n for n in OPTIONAL_FIELDS.get(table, ()) if gold is None or n in gold]
+        if gold is None and pred is not None:  # a false alarm: count only the fields gold keeps
+            extra = [n for n in extra if n in self.optional_seen.get(table, set())]
+        for name in (*names, *extra):
             key = f"{table}.{name}"
             if gold is not None:
                 self.s.gold_fields += 1
@@ -153,13 +167,31 @@ def evaluate(outdir: Path, gold_dir: Path) -> Scores:
     return scorer.s
 
 
+def _optional_seen(gold: dict) -> dict[str, set[str]]:
+    """The optional fields a gold file uses, per table."""
+    items = {"reports": [gold["report"]], "goals": gold.get("goals", []),
+             "activities": [a for g in gold.get("goals", []) for a in g.get("activities", [])],
+             "measures": [m for g in gold.get("goals", []) for m in g.get("measures", [])]}
+    return {table: {n for n in OPTIONAL_FIELDS[table] if any(n in i for i in items[table])}
+            for table in OPTIONAL_FIELDS}
+
+
+def _under(items: list[dict], rid: str | None, goal: dict) -> list[dict]:
+    """The activities or measures of a predicted goal: by its ordinal, else by its number."""
+    if goal.get("ordinal") is not None:
+        return [a for a in items if a["report_id"] == rid and a.get("goal_ordinal") == goal["ordinal"]]
+    return [a for a in items if a["report_id"] == rid and a["goal_number"] == goal["number"]]
+
+
 def _score_report(scorer: _Scorer, gold: dict, report: dict | None, goals, activities, measures):
     rid = report["report_id"] if report else None
+    scorer.optional_seen = _optional_seen(gold)
     scorer.items("reports", REPORT_FIELDS, [gold["report"]], [report] if report else [],
                  [(0, 0)] if report else [])
     pred_goals = [dict(g, parent=g["parent_number"]) for g in goals if g["report_id"] == rid]
     gold_goals = gold.get("goals", [])
     pairs = _match_goals(gold_goals, pred_goals)
+    _resolve_parent_ordinals(gold_goals, pred_goals, pairs)
     scorer.items("goals", GOAL_FIELDS, gold_goals, pred_goals, pairs)
     matched = dict(pairs)
     for gi, g in enumerate(gold_goals):
@@ -167,8 +199,7 @@ def _score_report(scorer: _Scorer, gold: dict, report: dict | None, goals, activ
         for table, names, items, key in (("activities", ACTIVITY_FIELDS, activities, "title"),
                                          ("measures", MEASURE_FIELDS, measures, "name")):
             gold_items = g.get(table, [])
-            pred_items = [] if pg is None else [
-                a for a in items if a["report_id"] == rid and a["goal_number"] == pg["number"]]
+            pred_items = [] if pg is None else _under(items, rid, pg)
             scorer.items(table, names, gold_items, pred_items,
                          _match_by_title(gold_items, pred_items, key))
     unmatched = set(range(len(pred_goals))) - set(matched.values())
@@ -176,8 +207,21 @@ def _score_report(scorer: _Scorer, gold: dict, report: dict | None, goals, activ
         pg = pred_goals[pi]
         for table, names, items in (("activities", ACTIVITY_FIELDS, activities),
                                     ("measures", MEASURE_FIELDS, measures)):
-            extra = [a for a in items if a["report_id"] == rid and a["goal_number"] == pg["number"]]
-            scorer.items(table, names, [], extra, [])
+            scorer.items(table, names, [], _under(items, rid, pg), [])
+
+
+def _resolve_parent_ordinals(gold_goals: list[dict], pred_goals: list[dict], pairs) -> None:
+    """Predicted parent ordinals as gold ordinals: the gold goal matched to the predicted parent."""
+    gold_of_pred = {p: g for g, p in pairs}
+    pred_by_ordinal = {g.get("ordinal"): i for i, g in enumerate(pred_goals)}
+    for goal in pred_goals:
+        parent = pred_by_ordinal.get(goal.get("parent_ordinal"))
+        if goal.get("parent_ordinal") is None:
+            goal["parent_ordinal"] = None
+        elif parent is not None and parent in gold_of_pred:
+            goal["parent_ordinal"] = gold_of_pred[parent] + 1
+        else:
+            goal["parent_ordinal"] = -1  # a parent that matches no gold goal
 
 
 def format_diffs(s: Scores) -> str:

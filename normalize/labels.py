@@ -1,9 +1,11 @@
-"""Status and assessment vocabulary (FORMAT.md) and their keys.
+"""Status and assessment vocabulary and their keys.
 
 ``status_key`` and ``assessment_key`` take the label as extracted, OCR noise
 and all (``@ Pagaende enligt plan``, ``®) pagéende enligt``, ``Véntelage``),
 and return the key of the closest label when it is close enough (rapidfuzz
-ratio on the folded text), else None.
+ratio on the folded text), else None. The labels are those of a report
+family's profile (``extract/profiles/*.toml``: printed label → key); without
+one, those of FORMAT.md below.
 """
 from __future__ import annotations
 
@@ -53,8 +55,16 @@ def _clean(raw: str) -> str:
     return " ".join(w for w in text.split() if len(w) > 1 or w in ("i",))
 
 
-_STATUS_BY_FOLD = {fold(label): key for label, key in STATUSES.items()}
-_ASSESSMENT_BY_FOLD = {fold(label): key for label, key in ASSESSMENTS.items()}
+_FOLDED: dict[tuple, dict[str, str]] = {}
+
+
+def _folded(vocabulary: dict[str, str]) -> dict[str, str]:
+    """The vocabulary keyed by folded label (cached: profiles are few and fixed)."""
+    cache_key = tuple(vocabulary.items())
+    folded = _FOLDED.get(cache_key)
+    if folded is None:
+        folded = _FOLDED[cache_key] = {fold(label): key for label, key in vocabulary.items()}
+    return folded
 
 
 def _best(query: str, choices: dict[str, str]) -> str | None:
@@ -78,19 +88,22 @@ def _best(query: str, choices: dict[str, str]) -> str | None:
     return best_key
 
 
-def status_key(raw: str | None) -> str | None:
+def status_key(raw: str | None, vocabulary: dict[str, str] | None = None) -> str | None:
     """The status key for a status label as extracted, or None if none is close."""
     if not raw:
         return None
-    return _best(_clean(raw), _STATUS_BY_FOLD)
+    return _best(_clean(raw), _folded(vocabulary or STATUSES))
 
 
-def assessment_key(raw: str | None) -> str | None:
-    """The assessment key for the text after ``Bedömning``, or None."""
+def assessment_key(raw: str | None, vocabulary: dict[str, str] | None = None) -> str | None:
+    """The assessment key for the text after the assessment label, or None."""
     if not raw:
         return None
     query = _clean(raw)
+    choices = _folded(vocabulary or ASSESSMENTS)
+    key = _best(query, choices)
     words = query.split()
-    if words and fuzz.ratio(words[0], _ASSESSMENT_LABEL) >= 75:
-        query = " ".join(words[1:])  # the label itself came along ("Beddmning Delvis uppfyllt")
-    return _best(query, _ASSESSMENT_BY_FOLD)
+    if key is None and words and fuzz.ratio(words[0], _ASSESSMENT_LABEL) >= 75:
+        # the label itself came along ("Beddmning Delvis uppfyllt")
+        key = _best(" ".join(words[1:]), choices)
+    return key

@@ -17,6 +17,7 @@ from malrapport.schemas.records import (
     GoalRecord,
     MeasureRecord,
     ReportRecord,
+    WarningRecord,
 )
 
 from .labels import assessment_key, status_key
@@ -27,13 +28,20 @@ from .vocabulary import Vocabulary
 _LEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 
 
-def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None) -> ReportRecord:
-    """The report with titles, statuses, assessments and free text repaired."""
+def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None,
+                     statuses: dict[str, str] | None = None,
+                     assessments: dict[str, str] | None = None) -> ReportRecord:
+    """The report with titles, statuses, assessments and free text repaired.
+
+    ``statuses`` and ``assessments`` are the printed labels of the report's
+    profile and their keys (FORMAT.md's when not given). A printed status or
+    assessment that matches none of them becomes a warning.
+    """
     repairer = get_repairer(vocab)
     text = "\n".join(report_texts(report))
     degraded = repairer.is_degraded(text)
     seen = repairer.seen_in(text) if degraded else None
-    fix = _Fixer(repairer, degraded, seen)
+    fix = _Fixer(repairer, degraded, seen, statuses, assessments)
     goals = tuple(_normalize_goal(g, fix) for g in report.goals)
     return dataclasses.replace(
         report,
@@ -41,6 +49,7 @@ def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None) -> R
         body=fix.text(report.body),
         title=fix.text(report.title),
         goals=goals,
+        warnings=report.warnings + tuple(fix.warnings),
     )
 
 
@@ -52,15 +61,33 @@ def report_texts(report: ReportRecord):
     for g in report.goals:
         yield from (v for v in (g.title_raw, g.comment) if v)
         for a in g.activities:
-            yield from (v for v in (a.title_raw, a.description, a.comment) if v)
-        yield from (m.name for m in g.measures if m.name)
+            yield from (v for v in (a.title_raw, a.description, a.comment, a.responsible) if v)
+        yield from (v for m in g.measures for v in (m.name, m.note) if v)
 
 
 class _Fixer:
-    def __init__(self, repairer: Repairer, degraded: bool, seen: SeenSpellings | None):
+    def __init__(self, repairer: Repairer, degraded: bool, seen: SeenSpellings | None,
+                 statuses: dict[str, str] | None = None,
+                 assessments: dict[str, str] | None = None):
         self.repairer = repairer
         self.degraded = degraded
         self.seen = seen if seen is not None else SeenSpellings()
+        self.statuses, self.assessments = statuses, assessments
+        self.warnings: list[WarningRecord] = []
+
+    def status(self, raw: str | None, page: int | None) -> str | None:
+        key = status_key(raw, self.statuses)
+        if raw and key is None:
+            self.warnings.append(WarningRecord(page, "unknown_status", f"the status {raw!r} is "
+                                               "none of the profile's statuses", raw))
+        return key
+
+    def assessment(self, raw: str | None, page: int | None) -> str | None:
+        key = assessment_key(raw, self.assessments)
+        if raw and key is None:
+            self.warnings.append(WarningRecord(page, "unknown_assessment", f"the assessment "
+                                               f"{raw!r} is none of the profile's assessments", raw))
+        return key
 
     def text(self, value: str | None) -> str | None:
         if value is None:
@@ -82,7 +109,8 @@ def _normalize_goal(goal: GoalRecord, fix: _Fixer) -> GoalRecord:
     return dataclasses.replace(
         goal,
         title=fix.title(goal.title_raw, goal.number) or goal.title,
-        assessment=assessment_key(goal.assessment_raw) if goal.assessment_raw else goal.assessment,
+        assessment=fix.assessment(goal.assessment_raw, goal.page) if goal.assessment_raw
+        else goal.assessment,
         comment=fix.text(goal.comment),
         area=fix.text(goal.area),
         activities=tuple(_normalize_activity(a, fix) for a in goal.activities),
@@ -94,14 +122,17 @@ def _normalize_activity(activity: ActivityRecord, fix: _Fixer) -> ActivityRecord
     return dataclasses.replace(
         activity,
         title=fix.title(activity.title_raw) or activity.title,
-        status=status_key(activity.status_raw) if activity.status_raw else activity.status,
+        status=fix.status(activity.status_raw, activity.page) if activity.status_raw
+        else activity.status,
+        responsible=fix.text(activity.responsible),
         description=fix.text(activity.description),
         comment=fix.text(activity.comment),
     )
 
 
 def _normalize_measure(measure: MeasureRecord, fix: _Fixer) -> MeasureRecord:
-    return dataclasses.replace(measure, name=fix.text(measure.name) or measure.name)
+    return dataclasses.replace(measure, name=fix.text(measure.name) or measure.name,
+                               note=fix.text(measure.note))
 
 
 def _nfc(value: str) -> str:

@@ -19,6 +19,8 @@ def report_to_rows(report: ReportRecord, extractor_version: str) -> dict[str, li
         "kind": report.kind, "year": report.year, "period": report.period,
         "pages": report.pages, "ocr_pages": report.ocr_pages,
         "extractor_version": extractor_version,
+        "profile": report.profile, "profile_score": report.profile_score,
+        "coverage": report.coverage, "n_warnings": len(report.warnings),
     }]
     goals, activities, measures = [], [], []
     for goal in report.goals:
@@ -28,14 +30,18 @@ def report_to_rows(report: ReportRecord, extractor_version: str) -> dict[str, li
             "title_raw": goal.title_raw, "assessment": goal.assessment,
             "assessment_raw": goal.assessment_raw, "comment": goal.comment,
             "page": goal.page, "goal_key": goal.goal_key,
+            "ordinal": goal.ordinal, "parent_ordinal": goal.parent_ordinal,
         })
         for ordinal, act in enumerate(goal.activities, start=1):
             row = asdict(act)
             row.update(report_id=rid, goal_number=goal.number, ordinal=ordinal,
-                       goal_key=goal.goal_key)
+                       goal_key=goal.goal_key, goal_ordinal=goal.ordinal)
             activities.append(row)
         for m in goal.measures:
-            measures.append({"report_id": rid, "goal_number": goal.number, **asdict(m)})
-    tables = {"reports": reports, "goals": goals, "activities": activities, "measures": measures}
+            measures.append({"report_id": rid, "goal_number": goal.number,
+                             "goal_ordinal": goal.ordinal, **asdict(m)})
+    warnings = [{"report_id": rid, **asdict(w)} for w in report.warnings]
+    tables = {"reports": reports, "goals": goals, "activities": activities, "measures": measures,
+              "warnings": warnings}
     return {name: [{k: _nfc(v) for k, v in r.items()} for r in rows]
             for name, rows in tables.items()}

@@ -9,7 +9,7 @@ from malrapport.schemas.records import ReportRecord
 from malrapport.schemas.tables import remove_table_file, rows_to_table, write_table_file
 
 # Order matters: ``reports`` is written last, so a report row means the report is whole.
-REPORT_TABLES = ("goals", "activities", "measures", "reports")
+REPORT_TABLES = ("goals", "activities", "measures", "warnings", "reports")
 
 
 def error_stem(source_file: str) -> str:

@@ -15,6 +15,9 @@ class MeasureRecord:
     target: str | None = None
     outcome: str | None = None
     unit: str | None = None
+    previous_outcome: str | None = None
+    trend: str | None = None  # up | flat | down
+    note: str | None = None  # the note printed under the measures table
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +34,14 @@ class ActivityRecord:
     source: str = "text"
     confidence: float = 1.0
     activity_key: str | None = None
+    responsible: str | None = None
+    end_date_raw: str | None = None  # the printed end when it is no ISO date (Q3 2017)
 
 
 @dataclass(frozen=True, slots=True)
 class GoalRecord:
     number: str | None
-    level: str  # kf | ks | ekonomi
+    level: str  # kf | ks | ekonomi | namnd
     title: str
     title_raw: str
     parent_number: str | None = None
@@ -48,6 +53,8 @@ class GoalRecord:
     goal_key: str | None = None
     activities: tuple[ActivityRecord, ...] = ()
     measures: tuple[MeasureRecord, ...] = ()
+    ordinal: int = 0  # 1-based, reading order within the report
+    parent_ordinal: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +70,17 @@ class ReportRecord:
     pages: int = 0
     ocr_pages: int = 0
     goals: tuple[GoalRecord, ...] = field(default=())
+    profile: str | None = None
+    profile_score: float | None = None
+    coverage: float | None = None  # share of the words inside goal sections that went into records
+    warnings: tuple[WarningRecord, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class WarningRecord:
+    """Text that was read but landed in no record, or a word the profile does not know."""
+
+    page: int | None
+    kind: str
+    message: str
+    text: str | None = None

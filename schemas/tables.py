@@ -14,7 +14,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Versions whose files this one still reads: each later version only added
+# columns, which read as null from an older file (README: schema versions).
+READABLE_VERSIONS = ("1", "2")
 METADATA_KEY = b"malrapport.schema_version"
 
 REPORTS = pa.schema([
@@ -29,6 +32,10 @@ REPORTS = pa.schema([
     ("pages", pa.int16()),
     ("ocr_pages", pa.int16()),
     ("extractor_version", pa.string()),
+    ("profile", pa.string()),
+    ("profile_score", pa.float32()),
+    ("coverage", pa.float32()),
+    ("n_warnings", pa.int16()),
 ])
 
 GOALS = pa.schema([
@@ -44,6 +51,8 @@ GOALS = pa.schema([
     ("page", pa.int16()),
     ("goal_key", pa.string()),
     ("assessment_raw", pa.string()),
+    ("ordinal", pa.int16()),
+    ("parent_ordinal", pa.int16()),
 ])
 
 ACTIVITIES = pa.schema([
@@ -63,6 +72,9 @@ ACTIVITIES = pa.schema([
     ("confidence", pa.float32()),
     ("activity_key", pa.string()),
     ("goal_key", pa.string()),
+    ("goal_ordinal", pa.int16()),
+    ("responsible", pa.string()),
+    ("end_date_raw", pa.string()),
 ])
 
 MEASURES = pa.schema([
@@ -72,6 +84,19 @@ MEASURES = pa.schema([
     ("target", pa.string()),
     ("outcome", pa.string()),
     ("unit", pa.string()),
+    ("goal_ordinal", pa.int16()),
+    ("previous_outcome", pa.string()),
+    ("trend", pa.string()),
+    ("note", pa.string()),
+])
+
+# Text that was read but landed in no record, and words the profile does not know.
+WARNINGS = pa.schema([
+    ("report_id", pa.string()),
+    ("page", pa.int16()),
+    ("kind", pa.string()),
+    ("message", pa.string()),
+    ("text", pa.string()),
 ])
 
 ERRORS = pa.schema([
@@ -130,6 +155,7 @@ TABLES: dict[str, pa.Schema] = {
     "goals": GOALS,
     "activities": ACTIVITIES,
     "measures": MEASURES,
+    "warnings": WARNINGS,
     "errors": ERRORS,
     "goal_registry": GOAL_REGISTRY,
     "activity_registry": ACTIVITY_REGISTRY,
@@ -210,9 +236,17 @@ def read_table(outdir: Path, name: str) -> pa.Table:
         version = meta.get(METADATA_KEY)
         if version is None:
             raise SchemaVersionError(f"{path}: not written by malrapport (no schema version)")
-        if version.decode() != SCHEMA_VERSION:
+        if version.decode() not in READABLE_VERSIONS:
             raise SchemaVersionError(
                 f"{path}: written with schema version {version.decode()}, "
-                f"this malrapport reads version {SCHEMA_VERSION}")
-        parts.append(pq.read_table(path).select(schema.names).cast(schema))
+                f"this malrapport reads versions {', '.join(READABLE_VERSIONS)}")
+        parts.append(_upgrade(pq.read_table(path), schema))
     return pa.concat_tables(parts)
+
+
+def _upgrade(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A file of an older version: the columns added since read as null."""
+    for f in schema:
+        if f.name not in table.column_names:
+            table = table.append_column(f.name, pa.nulls(len(table), f.type))
+    return table.select(schema.names).cast(schema)

@@ -21,6 +21,7 @@ from malrapport.extract.catalogue import Catalogue
 from malrapport.extract.errors import MalrapportError
 from malrapport.extract.layout import words_to_lines
 from malrapport.extract.parse import blocks_to_goals
+from malrapport.extract.profile import builtin_profiles
 from malrapport.extract.report import pages_to_report
 from malrapport.schemas.records import GoalRecord, ReportRecord
 from malrapport.schemas.words import PageWords, Word
@@ -117,19 +118,21 @@ def _check(pages: list[PageWords]) -> None:
     numbers = {p.number for p in pages}
     for goal in report.goals:
         assert isinstance(goal, GoalRecord)
-        assert goal.level in ("kf", "ks", "ekonomi")
+        assert goal.level in ("kf", "ks", "ekonomi", "namnd")
         assert goal.page is None or goal.page in numbers
         for act in goal.activities:
             assert isinstance(act.title, str)
 
 
 def _check_blocks(pages: list[PageWords]) -> None:
-    try:
-        lines = [words_to_lines(p) for p in pages]
-        goals = blocks_to_goals(lines_to_blocks(lines), Catalogue())
-    except MalrapportError:
-        return
-    assert all(isinstance(g, GoalRecord) for g in goals)
+    for profile in builtin_profiles():
+        try:
+            lines = [words_to_lines(p) for p in pages]
+            parsed = blocks_to_goals(lines_to_blocks(lines, profile), Catalogue(), profile)
+        except MalrapportError:
+            continue
+        assert all(isinstance(g, GoalRecord) for g in parsed.goals)
+        assert parsed.coverage.used_words <= parsed.coverage.words
 
 
 @SETTINGS
