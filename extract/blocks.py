@@ -10,10 +10,13 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from malrapport.extract.grids import Band, Grid, fill_grid, grid_skeletons
 from malrapport.extract.layout import Line
-from malrapport.extract.match import HEADING_NUMBER, best_at, fold_words, match_at
+from malrapport.extract.match import HEADING_NUMBER, best_at, fold_word, fold_words, match_at
 from malrapport.extract.profile import HeadingRule, Profile, TableSpec
+from malrapport.extract.text import join_words
 from malrapport.normalize.labels import assessment_key
+from malrapport.schemas.words import Rule
 
 # A heading line is this much larger than body text (when not bold).
 HEADING_SIZE_FACTOR = 1.08
@@ -79,6 +82,22 @@ class TableHeader:
 
 
 @dataclass(frozen=True, slots=True)
+class GridRows:
+    """Rows of a ruled table: bands between its rules, with their cells."""
+
+    bands: tuple[Band, ...]
+    page: int
+    grid: Grid
+    first_on_page: bool  # nothing of the page's body stands above it (but its header row)
+    last_on_page: bool  # nothing stands below it: its last row may go on on the next page
+    why: str = "ruled table rows"
+
+    @property
+    def lines(self) -> list[Line]:
+        return [l for b in self.bands for l in b.lines]
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     lines: tuple[Line, ...]
     page: int
@@ -86,10 +105,10 @@ class Paragraph:
 
     @property
     def text(self) -> str:
-        return " ".join(l.text for l in self.lines)
+        return join_words(l.text for l in self.lines)
 
 
-Block = Heading | Label | TableHeader | Paragraph
+Block = Heading | Label | TableHeader | GridRows | Paragraph
 
 
 def body_size(lines: list[Line]) -> float:
@@ -243,13 +262,89 @@ def plain_heading(line: Line, size: float) -> bool:
     return letters and ((line.bold and line.size >= 1.15 * size) or line.size >= 1.35 * size)
 
 
-def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None = None
-                    ) -> list[Block]:
-    """Classify every line; consecutive plain lines become paragraphs (split at gaps and pages)."""
+def grid_header(band: Band, profile: Profile, year: int | None) -> TableHeader | None:
+    """A ruled table's first row as the header of one of the profile's ruled tables.
+
+    With vertical rules each cell must read as one column phrase; a row without
+    them is read like any header line, from its words' positions."""
+    specs = [t for t in profile.tables if t.ruled]
+    if not specs or band.empty:
+        return None
+    if len(band.cells) == 1:
+        lines = band.cells[0].lines
+        if len(lines) != 1:
+            return None
+        header = table_header(lines[0], profile, year)
+        return header if header is not None and header.spec.ruled else None
+    for spec in specs:
+        columns = []
+        for cell in band.cells:
+            words = [fold_word(w.text) for w in cell.words]
+            words = [w for w in words if w]
+            hit = None
+            for role, phrases in spec.columns:
+                m = best_at(phrases, words, 0, year)
+                if m and m[1].end == len(words) and (hit is None or m[1].end > hit[1]):
+                    hit = (role, m[1].end)
+            columns.append(Column(hit[0] if hit else "?", cell.x0, cell.x1, cell.text))
+        known = [c.name for c in columns if c.name != "?"]
+        if len(set(known)) >= 2 and len(set(known)) == len(known) and set(spec.required) <= set(known):
+            line = band.cells[0].lines[0] if band.cells[0].lines else None
+            why = "ruled table header (" + " | ".join(f"{c.text}={c.name}" for c in columns) + ")"
+            size = line.size if line else 10.0
+            return TableHeader(spec.kind, tuple(columns), band.cells[0].lines[0].page if line else 0,
+                               size, spec, line, why)
+    return None
+
+
+def _page_grids(lines: list[Line], rules: tuple[Rule, ...], page: int, profile: Profile,
+                year: int | None, open_header: TableHeader | None):
+    """The ruled tables of a page that hold one of the profile's tables: (grid, header
+    or None for a continuation, ids of its lines), top to bottom."""
+    if not rules or not any(t.ruled for t in profile.tables):
+        return []
+    out = []
+    for skeleton in sorted(grid_skeletons(rules), key=lambda s: s.ys[0]):
+        grid, taken = fill_grid(skeleton, lines, page)
+        if not taken or not grid.bands:
+            continue
+        header = grid_header(grid.bands[0], profile, year)
+        if header is None and (open_header is None or not _same_columns(grid, open_header)):
+            continue
+        out.append((grid, header, taken))
+        open_header = header or open_header
+    return out
+
+
+def _same_columns(grid: Grid, header: TableHeader) -> bool:
+    """A grid continues a table when its cells stand where the table's columns do."""
+    cells = grid.bands[0].cells
+    if len(cells) == 1:
+        return abs(cells[0].x0 - header.columns[0].x0) < 12
+    if len(cells) != len(header.columns):
+        return False
+    return all(abs(c.x0 - h.x0) < 6 for c, h in zip(cells, header.columns))
+
+
+def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None = None,
+                    rules: list[tuple[Rule, ...]] | None = None) -> list[Block]:
+    """Classify every line; consecutive plain lines become paragraphs (split at gaps and pages).
+
+    ``rules`` (per page) give the ruled tables: their lines come out as the table's
+    header and rows, in the place of the table's first line."""
     size = body_size([l for p in pages for l in p])
     blocks: list[Block] = []
     last_number: list[str | None] = [None]
-    for lines in pages:
+    open_header: TableHeader | None = None
+    for index, lines in enumerate(pages):
+        page_rules = rules[index] if rules and index < len(rules) else ()
+        number = lines[0].page if lines else index + 1
+        grids = _page_grids(lines, page_rules, number, profile, year, open_header)
+        grid_of: dict[int, int] = {}
+        for g, (_grid, _header, taken) in enumerate(grids):
+            for line_id in taken:
+                grid_of.setdefault(line_id, g)
+        emitted: set[int] = set()
         para: list[Line] = []
         heading: list[Line] = []
         state = _HeadingState()
@@ -262,13 +357,28 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
         def flush_heading() -> None:
             if heading:
                 words = [w.text for l in heading for w in l.words][state.skip:]
-                text = " ".join(words).lstrip(":").strip()
+                text = join_words(words).lstrip(":").strip()
                 blocks.append(Heading(state.number, text, heading[0].page, tuple(heading),
                                       state.role, state.level, state.parent, state.why))
                 heading.clear()
                 state.reset()
 
         for line in lines:
+            g = grid_of.get(id(line))
+            if g is not None:
+                if g not in emitted:
+                    emitted.add(g)
+                    flush_para()
+                    flush_heading()
+                    grid, header, taken = grids[g]
+                    bands = grid.bands
+                    if header is not None:
+                        blocks.append(header)
+                        open_header, bands = header, bands[1:]
+                    above = any(id(l) not in taken and l.bottom <= grid.top for l in lines)
+                    below = any(id(l) not in taken and l.top >= grid.bottom for l in lines)
+                    blocks.append(GridRows(tuple(bands), number, grid, not above, not below))
+                continue
             pre = prefixed_heading(line, profile, size)
             num = None
             if pre is None and profile.numbered:
@@ -300,6 +410,7 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
             if header is not None:
                 flush_para()
                 blocks.append(header)
+                open_header = header
                 continue
             lab = label(line, profile)
             if lab is not None:

@@ -56,16 +56,23 @@ def _candidates(lines: list[Line]) -> list[tuple[list[str], str]]:
     return out
 
 
-def _span_words(words: list[str], start: int, end: int) -> str:
-    """The words of a line that a match over its folded text covers, as printed."""
-    out, pos = [], 0
+def _span_words(words: list[str], start: int, end: int, periods: dict[str, str]) -> str:
+    """The words of a line that a match over its folded text covers, as printed; a
+    short rest of the line that names a period (``, helår``) belongs to the title too."""
+    spans, pos = [], 0
     for word in words:
         f = fold(word)
-        a, b = pos, pos + len(f)
-        pos = b + 1
-        if b > start and a < end and any(c.isalnum() for c in f):
-            out.append(word)
-    return " ".join(out)
+        spans.append((pos, pos + len(f), word, f))
+        pos += len(f) + 1
+    inside = [i for i, (a, b, _w, f) in enumerate(spans)
+              if b > start and a < end and any(c.isalnum() for c in f)]
+    if not inside:
+        return ""
+    first, last = inside[0], inside[-1]
+    rest = [f.strip(",.;:()") for _a, _b, _w, f in spans[last + 1:]]
+    if rest and len(rest) <= 3 and any(r in periods for r in rest):
+        last = len(spans) - 1
+    return " ".join(w for _a, _b, w, _f in spans[first:last + 1])
 
 
 def title_match(lines: list[Line], profile: Profile) -> tuple[str, TitleForm, re.Match] | None:
@@ -76,7 +83,7 @@ def title_match(lines: list[Line], profile: Profile) -> tuple[str, TitleForm, re
         for words, f in candidates:
             m = form.pattern.search(f)
             if m:
-                title = _span_words(words, m.start(), m.end()) or " ".join(words)
+                title = _span_words(words, m.start(), m.end(), profile.months) or " ".join(words)
                 return title, form, m
     return None
 

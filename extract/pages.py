@@ -5,6 +5,7 @@ lives in ``ocr``. Both paths return the same ``PageWords``.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -12,6 +13,7 @@ import pypdfium2.raw as pdfium_c
 
 from malrapport.extract import safety
 from malrapport.extract.errors import InputFileError
+from malrapport.extract.graphics import page_graphics
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.textlayer import page_to_words
 from malrapport.schemas.words import PageWords
@@ -103,6 +105,9 @@ def text_pages(pdf: pdfium.PdfDocument, options: ExtractOptions) -> list[tuple[P
             safety.check_page_images(page, index + 1, options.max_pixels)
             textpage = page.get_textpage()
             words = page_to_words(page, index + 1, textpage)
+            rules, marks = page_graphics(page)
+            if rules or marks:
+                words = replace(words, rules=rules, marks=words.marks + marks)
             facts = None
             if options.ocr == "auto":
                 from malrapport.extract import triage

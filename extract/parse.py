@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from malrapport.extract.blocks import Block, Heading, Label, Paragraph, TableHeader
+from malrapport.extract.blocks import Block, GridRows, Heading, Label, Paragraph, TableHeader
+from malrapport.extract.grids import Band
 from malrapport.extract.catalogue import Catalogue
 from malrapport.extract.dates import end_of_period, parse_date
 from malrapport.extract.layout import Line
 from malrapport.extract.measures import cells_to_measure, extend_name
 from malrapport.extract.profile import Profile
-from malrapport.extract.tables import Row, lines_to_rows, measure_cells
+from malrapport.extract.tables import Row, band_to_row, lines_to_rows, measure_cells
 from malrapport.extract.text import folded_labels, join_parts, lines_text, strip_icon
 from malrapport.extract.warnings import Coverage, Warn
 from malrapport.normalize.labels import fold, status_key
@@ -97,6 +98,8 @@ class _Parser:
         self.activity: _Activity | None = None
         self.awaiting: str | None = None  # "assessment" | "goal_comment"
         self.measure_rows: list[Line] = []
+        self.grid_open = False  # the last ruled table ran to the bottom of its page
+        self.ruled_rows = False  # the current table's rows came from its ruling lines
 
     # dispatch --------------------------------------------------------------------
     def feed(self, block: Block) -> None:
@@ -110,6 +113,8 @@ class _Parser:
         elif isinstance(block, TableHeader):
             self.goal.coverage.add(block.line)
             self._on_table_header(block)
+        elif isinstance(block, GridRows):
+            self._on_grid_rows(block)
         else:
             self._on_paragraph(block)
 
@@ -186,6 +191,7 @@ class _Parser:
             self.activity = None
             self.measure_rows = []
         self.table = header
+        self.ruled_rows = False
 
     def _on_paragraph(self, para: Paragraph) -> None:
         lines = list(para.lines)
@@ -195,6 +201,9 @@ class _Parser:
             lines = lines[1:]
             if not lines:
                 return
+        if self.table is not None and self.table.spec is not None and self.table.spec.ruled \
+                and self.ruled_rows:
+            self.table = None  # text after a ruled table's last rule is no longer the table's
         if self.table is None:
             if self.awaiting == "goal_comment":
                 self._used(lines)
@@ -218,6 +227,27 @@ class _Parser:
             else:
                 pending.append(item)
         self._add_lines(pending)
+
+    def _on_grid_rows(self, block: GridRows) -> None:
+        """Rows of a ruled table: each band a row, its cells by the header's columns. The
+        first row on a page may be the rest of the last row of the page before."""
+        if self.table is None or self.table.kind != "activities":
+            self._lost(block.lines, "rows of a ruled table under no known header")
+            self.grid_open = block.last_on_page
+            return
+        self.goal.has_content = True
+        for i, band in enumerate(block.bands):
+            if band.empty:
+                continue
+            row = band_to_row(band, self.table)
+            if (i == 0 and block.first_on_page and self.grid_open and self.activity is not None
+                    and _is_fragment(row, self.activity.row, self.table, self.statuses)):
+                self.activity.row.extend(row)
+                self._used(row.lines)
+                continue
+            self._start_activity(row, block.page)
+        self.grid_open = block.last_on_page
+        self.ruled_rows = True
 
     def _start_activity(self, row: Row, page: int) -> None:
         slots = tuple(s for s in self.table.spec.under_row
@@ -284,6 +314,21 @@ class _Parser:
             self.goal.measures[-1] = extend_name(self.goal.measures[-1], cells["name"])
         else:
             self.goal.measures.append(cells_to_measure(cells))
+
+
+def _is_fragment(row: Row, previous: Row, header: TableHeader, statuses: tuple[str, ...]) -> bool:
+    """A row cut by a page break: its second part has an empty cell where rows have
+    text (the title, status or date stayed on the first page), goes on in lower case,
+    or finishes a status cut short."""
+    from malrapport.extract.tables import _status_incomplete
+
+    for role in ("title", "status", "end"):
+        if header.has(role) and previous.text(role) and not row.text(role):
+            return True
+    title = row.text("title")
+    if title[:1].islower():
+        return True
+    return bool(header.has("status") and _status_incomplete(previous.text("status"), statuses))
 
 
 def _with_note(measures: list[MeasureRecord], note: str | None) -> list[MeasureRecord]:

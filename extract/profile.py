@@ -111,6 +111,8 @@ class TableSpec:
     columns: tuple[tuple[str, tuple[Phrase, ...]], ...]  # role → synonyms, in profile order
     required: tuple[str, ...]
     level: str | None = None  # goals tables: the level of their goals
+    # rows and cells come from the table's ruling lines where the page has them
+    ruled: bool = False
     # activities: what the text under a row holds, in order; a "status" slot is
     # skipped when the header row has a Status column
     under_row: tuple[str, ...] = ()
@@ -501,8 +503,9 @@ def _tables(b: _Builder) -> tuple[TableSpec, ...]:
         if not isinstance(item, dict):
             b.fail(kp, "must be a table")
         for k in item:
-            if k not in ("kind", "columns", "required", "level", "under_row"):
-                b.fail(kp + (k,), "unknown key (expected kind, columns, required, level, under_row)")
+            if k not in ("kind", "columns", "required", "level", "under_row", "ruled"):
+                b.fail(kp + (k,), "unknown key (expected kind, columns, required, level, "
+                                  "under_row, ruled)")
         kind = b.choice(kp + ("kind",), TABLE_KINDS, required=True)
         columns_raw = b.table(kp + ("columns",), COLUMN_ROLES[kind])
         if FIRST_ROLE[kind] not in columns_raw:
@@ -520,7 +523,11 @@ def _tables(b: _Builder) -> tuple[TableSpec, ...]:
             if slot not in UNDER_ROW_SLOTS:
                 b.fail(kp + ("under_row",), f"{slot!r} is not one of: "
                                             f"{', '.join(sorted(UNDER_ROW_SLOTS))}")
-        out.append(TableSpec(kind, columns, required, b.choice(kp + ("level",), LEVELS), under))
+        ruled = b.get(kp + ("ruled",), False)
+        if not isinstance(ruled, bool):
+            b.fail(kp + ("ruled",), "must be true or false")
+        out.append(TableSpec(kind, columns, required, b.choice(kp + ("level",), LEVELS), ruled,
+                             under))
     return tuple(out)
 
 

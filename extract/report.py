@@ -52,7 +52,7 @@ def _read_with(fit: Fit, lines: list[list[Line]], pages: list[PageWords], report
     first = [l for page in lines[:2] for l in page]
     meta = read_metadata(first, running, profile)
     flat = [l for page in body_lines for l in page]
-    blocks = lines_to_blocks(body_lines, profile, meta.year)
+    blocks = lines_to_blocks(body_lines, profile, meta.year, rules=[p.rules for p in pages])
     parsed = blocks_to_goals(blocks, lines_to_catalogue(flat, profile), profile)
     return ReportRecord(
         report_id=report_id, source_file=source_file,

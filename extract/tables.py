@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from malrapport.extract.blocks import Column, TableHeader
 from malrapport.extract.dates import parse_date
 from malrapport.extract.layout import Line
+from malrapport.extract.text import join_words
 from malrapport.normalize.labels import fold
 from malrapport.schemas.words import Word
 
@@ -49,11 +50,42 @@ class Row:
     lines: list[Line] = field(default_factory=list)
 
     def text(self, column: str) -> str:
-        return " ".join(self.cells.get(column, []))
+        return join_words(self.cells.get(column, []))
 
     @property
     def words(self) -> list[Word]:
         return [w for line in self.lines for w in line.words]
+
+    def extend(self, other: "Row") -> None:
+        """The rest of this row, from the next page."""
+        self.lines.extend(other.lines)
+        for name, texts in other.cells.items():
+            self.cells.setdefault(name, []).extend(texts)
+
+
+def band_to_row(band, header: TableHeader) -> "Row":
+    """A ruled table's band as a row: each cell to the header column it lies under
+    (most overlap); a band without vertical rules split by the header's positions."""
+    row = Row(lines=list(band.lines))
+    if len(band.cells) > 1:
+        for cell in band.cells:
+            col = max(header.columns, key=lambda c: _overlap(c, cell.x0, cell.x1))
+            if _overlap(col, cell.x0, cell.x1) <= 0 or col.name == "?":
+                continue
+            row.cells.setdefault(col.name, []).extend(w.text for w in cell.words)
+        return row
+    spans = _boundaries(header, band.lines[0].size if band.lines else 10.0)
+    for line in band.lines:
+        for word in line.words:
+            for col, left, right in spans:
+                if left <= word.x0 < right and col.name != "?":
+                    row.cells.setdefault(col.name, []).append(word.text)
+                    break
+    return row
+
+
+def _overlap(col: Column, x0: float, x1: float) -> float:
+    return min(col.x1, x1) - max(col.x0, x0)
 
 
 def _boundaries(header: TableHeader, size: float) -> list[tuple[Column, float, float]]:

@@ -7,7 +7,22 @@ from malrapport.extract.layout import Line
 from malrapport.normalize.labels import ASSESSMENTS, STATUSES, fold
 
 # A bullet as drawn, and as OCR reads it.
-BULLETS = {"•", "·", "«", "»", "©", "®", "°"}
+BULLETS = {"•", "·", "«", "»", "©", "®", "°", "●", "▪", "■", "◦"}
+# After "studie-" these words stand apart: "studie- och yrkesvägledning".
+_STAND_APART = {"och", "eller", "samt", "resp", "respektive", "till", "men", "som"}
+
+
+def join_words(words) -> str:
+    """Words joined by spaces, except a word broken after its hyphen at the end of a
+    line (``e-`` / ``legitimation``), which is one word again."""
+    out = ""
+    for word in words:
+        if (out.endswith("-") and len(out) > 1 and out[-2].isalpha() and word[:1].islower()
+                and fold(word).strip(",.;:") not in _STAND_APART):
+            out += word
+        else:
+            out += (" " if out else "") + word
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -45,7 +60,7 @@ def lines_text(lines: list[Line]) -> str:
         if len(words) > 1 and words[0] in BULLETS:
             text += ("\n" if text else "") + "• " + " ".join(words[1:])
         else:
-            text += (" " if text else "") + " ".join(words)
+            text = join_words([text, *words]) if text else " ".join(words)
     return text
 
 

@@ -13,14 +13,22 @@ import unicodedata
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from malrapport.schemas.words import PageWords, Word
+from malrapport.schemas.words import Mark, PageWords, Word
 
 # A gap wider than this fraction of the font size between two characters on one
 # line splits a word even without a space character (table cells drawn apart).
 WORD_GAP_FACTOR = 0.25
 BOLD_WEIGHT = 600
 INVISIBLE_RENDER_MODE = 3  # FPDF_TEXTRENDERMODE_INVISIBLE: a scanner's OCR layer
-_BREAKS = {" ", "\u00a0", "\t", "\r", "\n", "\ufffe", "\x02"}
+_BREAKS = {" ", "\u00a0", "\t", "\r", "\n", "\x02"}
+# pdfium's mark for a hyphen at the end of a line (the line break itself it drops):
+# the hyphen is printed, so it stays; joining the lines again is text.join_words' job.
+_LINE_END_HYPHEN = "\ufffe"
+# Fonts whose letters are pictures (Word's smileys are Wingdings J, K, L).
+SYMBOL_FONTS = ("wingdings", "webdings", "dingbats", "symbol")
+# Characters that are pictures in any font: circles, squares, faces, stars (not arrows:
+# a trend arrow is read as text).
+SYMBOL_RANGES = ((0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2B24, 0x2B24), (0x1F300, 0x1FAFF))
 
 
 def page_to_words(page: pdfium.PdfPage, number: int,
@@ -34,13 +42,17 @@ def page_to_words(page: pdfium.PdfPage, number: int,
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(tp, i)) for i in range(count))
     rect = pdfium_c.FS_RECTF()
     words: list[Word] = []
+    firsts: list[int] = []  # index of each word's first character
     chars: list[str] = []
     box = [0.0, 0.0, 0.0, 0.0]  # x0, top, x1, bottom
     first = -1
     for i, ch in enumerate(text):
-        if ch in _BREAKS or not ch.isprintable():
+        if ch == _LINE_END_HYPHEN and chars:
+            ch = "-"
+        elif ch in _BREAKS or not ch.isprintable():
             if chars:
                 words.append(_make_word(tp, chars, box, first))
+                firsts.append(first)
                 chars = []
             continue
         pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect)
@@ -51,6 +63,7 @@ def page_to_words(page: pdfium.PdfPage, number: int,
             same_line = abs(top - box[1]) < 0.5 * size
             if not same_line or x0 - box[2] > WORD_GAP_FACTOR * size or x0 < box[0]:
                 words.append(_make_word(tp, chars, box, first))
+                firsts.append(first)
                 chars = []
         if not chars:
             box = [x0, top, x1, bottom]
@@ -62,28 +75,62 @@ def page_to_words(page: pdfium.PdfPage, number: int,
         chars.append(ch)
     if chars:
         words.append(_make_word(tp, chars, box, first))
+        firsts.append(first)
     return PageWords(number=number, width=page.get_width(), height=height,
-                     words=tuple(words), source="text")
+                     words=tuple(words), source="text",
+                     marks=tuple(_glyph_marks(tp, words, firsts, text, height)))
+
+
+def _glyph_marks(tp, words: list[Word], firsts: list[int], text: str, height: float) -> list[Mark]:
+    """Symbol glyphs as marks, with their font and fill colour (they stay words as well):
+    the letters of a word in a symbol font, and picture characters in any font."""
+    marks = []
+    rect = pdfium_c.FS_RECTF()
+    for word, first in zip(words, firsts):
+        symbol_font = word.font and any(f in word.font.lower() for f in SYMBOL_FONTS)
+        if not symbol_font and not any(_is_picture(ch) for ch in word.text):
+            continue
+        i = first
+        for ch in word.text:
+            while i < len(text) and text[i] != ch:
+                i += 1
+            if i >= len(text):
+                break
+            if symbol_font or _is_picture(ch):
+                pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect)
+                r, g, b, a = (ctypes.c_uint() for _ in range(4))
+                ok = pdfium_c.FPDFText_GetFillColor(tp, i, r, g, b, a)
+                marks.append(Mark(rect.left, height - rect.top, rect.right, height - rect.bottom,
+                                  "glyph", colour=(r.value, g.value, b.value) if ok else None,
+                                  char=ch, font=word.font))
+            i += 1
+    return marks
+
+
+def _is_picture(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in SYMBOL_RANGES)
+
+
+def _font_name(tp, index: int) -> str:
+    buf = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    n = pdfium_c.FPDFText_GetFontInfo(tp, index, buf, 128, ctypes.byref(flags))
+    name = buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
+    return name.split("+", 1)[-1] if "+" in name[:8] else name
 
 
 def _make_word(tp, chars: list[str], box: list[float], index: int) -> Word:
     text = unicodedata.normalize("NFC", "".join(chars))
     size = pdfium_c.FPDFText_GetFontSize(tp, index)
+    font = _font_name(tp, index)
+    bold = pdfium_c.FPDFText_GetFontWeight(tp, index) >= BOLD_WEIGHT or any(
+        mark in font.lower() for mark in ("bold", "black", "heavy", "semibold", "demi"))
     return Word(text=text, x0=box[0], top=box[1], x1=box[2], bottom=box[3],
-                size=round(size, 2), bold=_is_bold(tp, index), source="text", conf=1.0,
-                invisible=_is_invisible(tp, index))
+                size=round(size, 2), bold=bold, source="text", conf=1.0,
+                invisible=_is_invisible(tp, index), font=font)
 
 
 def _is_invisible(tp, index: int) -> bool:
     obj = pdfium_c.FPDFText_GetTextObject(tp, index)
     return bool(obj) and pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == INVISIBLE_RENDER_MODE
-
-
-def _is_bold(tp, index: int) -> bool:
-    if pdfium_c.FPDFText_GetFontWeight(tp, index) >= BOLD_WEIGHT:
-        return True
-    buf = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    n = pdfium_c.FPDFText_GetFontInfo(tp, index, buf, 128, ctypes.byref(flags))
-    name = buf.raw[: max(n - 1, 0)].decode("utf-8", "replace").lower()
-    return any(mark in name for mark in ("bold", "black", "heavy", "semibold", "demi"))

@@ -24,6 +24,7 @@ class Word:
     source: Source = "text"
     conf: float = 1.0  # 0-1; 1.0 for a clean text layer
     invisible: bool = False  # text-layer word drawn invisibly (a scanner's OCR layer)
+    font: str = ""  # the text layer's font name (subset prefix dropped); "" for OCR
 
     @property
     def approximate(self) -> bool:
@@ -45,8 +46,60 @@ class Word:
 
 
 @dataclass(frozen=True, slots=True)
+class Rule:
+    """A ruling line: a table border or a rule between rows, in points from the top-left."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.x1 - self.x0) >= (self.bottom - self.top)
+
+    @property
+    def y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A symbol that is no word: a coloured circle, a smiley, a triangle, a symbol-font glyph.
+
+    ``kind`` says where it came from: ``shape`` (a filled vector path), ``image``
+    (a small picture), ``glyph`` (a character of a symbol font, or a symbol
+    character such as ●), ``pixels`` (ink of a scanned page). ``colour`` is its
+    fill (RGB 0-255), ``thumb`` an 8×8 grey picture of it for telling shapes apart.
+    """
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    kind: str
+    colour: tuple[int, int, int] | None = None
+    shape: str = ""  # round | square | triangle_up | triangle_down | other
+    char: str = ""  # glyph: the character in the text layer
+    font: str = ""  # glyph: the font's name
+    thumb: tuple[int, ...] = ()
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
 class PageWords:
-    """All words of one page, in reading order as extracted."""
+    """All words of one page, in reading order as extracted, with its rules and marks."""
 
     number: int  # 1-based
     width: float
@@ -55,3 +108,5 @@ class PageWords:
     source: Source = "text"
     note: str = ""  # why this source was chosen (triage reason), or a soft OCR failure
     errors: tuple[str, ...] = field(default=())
+    rules: tuple[Rule, ...] = field(default=())
+    marks: tuple[Mark, ...] = field(default=())
