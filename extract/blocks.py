@@ -61,6 +61,7 @@ class Column:
     x0: float
     x1: float  # right edge of the header word
     text: str = ""  # the header cell as printed
+    cell: bool = False  # x0 and x1 are the header cell's ruled edges, not its words'
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +287,7 @@ def grid_header(band: Band, profile: Profile, year: int | None) -> TableHeader |
                 m = best_at(phrases, words, 0, year)
                 if m and m[1].end == len(words) and (hit is None or m[1].end > hit[1]):
                     hit = (role, m[1].end)
-            columns.append(Column(hit[0] if hit else "?", cell.x0, cell.x1, cell.text))
+            columns.append(Column(hit[0] if hit else "?", cell.x0, cell.x1, cell.text, cell=True))
         known = [c.name for c in columns if c.name != "?"]
         if len(set(known)) >= 2 and len(set(known)) == len(known) and set(spec.required) <= set(known):
             line = band.cells[0].lines[0] if band.cells[0].lines else None
@@ -305,15 +306,42 @@ def _page_grids(lines: list[Line], rules: tuple[Rule, ...], page: int, profile: 
         return []
     out = []
     for skeleton in sorted(grid_skeletons(rules), key=lambda s: s.ys[0]):
-        grid, taken = fill_grid(skeleton, lines, page)
-        if not taken or not grid.bands:
-            continue
-        header = grid_header(grid.bands[0], profile, year)
-        if header is None and (open_header is None or not _same_columns(grid, open_header)):
-            continue
-        out.append((grid, header, taken))
-        open_header = header or open_header
+        grid = fill_grid(skeleton, lines, page)
+        for part, header in _tables_in(grid, profile, year, open_header):
+            out.append((part, header, part.line_ids))
+            open_header = header or open_header
     return out
+
+
+def _tables_in(grid: Grid, profile: Profile, year: int | None, open_header: TableHeader | None):
+    """The tables a grid of rules holds: each from a header row (or, at the top of the
+    grid, rows going on from the table before) up to the next header row, or up to a
+    row holding a heading (text larger than the table's): what stands between two
+    tables of one width is no row of either."""
+    headers = [grid_header(b, profile, year) for b in grid.bands]
+    out = []
+    start, header = None, None
+    if headers and headers[0] is None and open_header is not None and _same_columns(grid, open_header):
+        start = 0
+    size = open_header.size if open_header else None
+    for i, band in enumerate(grid.bands):
+        if headers[i] is not None:
+            if start is not None and i > start:
+                out.append((grid.part(start, i), header))
+            start, header, size = i, headers[i], headers[i].size
+            continue
+        if start is not None and size and any(l.size > 1.2 * size and _wordy(l) for l in band.lines):
+            if i > start:
+                out.append((grid.part(start, i), header))
+            start, header = None, None
+    if start is not None and start < len(grid.bands):
+        out.append((grid.part(start, len(grid.bands)), header))
+    return out
+
+
+def _wordy(line: Line) -> bool:
+    """A line of words (not a symbol glyph drawn large): some word has three letters."""
+    return any(sum(c.isalpha() for c in w.text) >= 3 for w in line.words)
 
 
 def _same_columns(grid: Grid, header: TableHeader) -> bool:
@@ -340,6 +368,8 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
         page_rules = rules[index] if rules and index < len(rules) else ()
         number = lines[0].page if lines else index + 1
         grids = _page_grids(lines, page_rules, number, profile, year, open_header)
+        if grids:
+            open_header = next((h for _g, h, _t in reversed(grids) if h is not None), open_header)
         grid_of: dict[int, int] = {}
         for g, (_grid, _header, taken) in enumerate(grids):
             for line_id in taken:

@@ -105,6 +105,13 @@ def _path(obj, x0, y0, x1, y1, w, h, rules: list[Rule], marks: list[Mark]) -> No
     if filled and _mark_sized(w, h) and fill is not None and fill[3] > 0:
         marks.append(Mark(x0, y0, x1, y1, "shape", colour=fill[:3],
                           shape=_shape(obj, raw, segments, y0, y1)))
+    elif filled and fill is not None and fill[3] > 0 and min(fill[:3]) < 235 \
+            and w >= RULE_LENGTH and h >= RULE_LENGTH and 4 <= segments <= 6 \
+            and _is_rectangle(raw, segments):
+        # a shaded cell (a header row, a section row): its edges bound the rows and cells
+        t = min(RULE_THICKNESS, 1.0)
+        rules.extend([Rule(x0, y0, x1, y0 + t), Rule(x0, y1 - t, x1, y1),
+                      Rule(x0, y0, x0 + t, y1), Rule(x1 - t, y0, x1, y1)])
 
 
 def _is_rectangle(raw, segments: int) -> bool:

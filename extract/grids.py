@@ -23,6 +23,8 @@ SNAP = 2.0  # rules closer than this are one
 JOIN = 3.0  # a rule ending this close to another one meets it
 MIN_BAND = 4.0  # bands thinner than this (a double border) are no row
 MIN_TABLE_WIDTH = 60.0
+MAX_BAND = 240.0  # rules further apart than this are no rows of one table
+BORDERED_SHARE = 0.6  # a table whose rows are mostly crossed by vertical rules is bordered
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class Band:
     top: float
     bottom: float
     cells: tuple[Cell, ...]  # left to right; one cell when no vertical rule crosses the band
+    line_ids: frozenset[int] = frozenset()  # the page's lines that stand in this band
 
     @property
     def lines(self) -> list[Line]:
@@ -70,6 +73,14 @@ class Grid:
     @property
     def lines(self) -> list[Line]:
         return [l for b in self.bands for l in b.lines]
+
+    def part(self, start: int, end: int) -> "Grid":
+        bands = self.bands[start:end]
+        return Grid(self.page, self.x0, bands[0].top, self.x1, bands[-1].bottom, bands, self.columns)
+
+    @property
+    def line_ids(self) -> set[int]:
+        return {i for b in self.bands for i in b.line_ids}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +115,10 @@ def _join(rules: list[Rule], horizontal: bool) -> list[Rule]:
 
 
 def grid_skeletons(rules) -> list[_Skeleton]:
-    """Groups of horizontal rules of one table: stacked, of about the same extent,
-    with the vertical rules that run between them."""
+    """Groups of horizontal rules of one table: stacked, of about the same extent, no
+    further apart than a tall row, with the vertical rules that run between them.
+    Two tables of one width one above the other come out as one group; the header
+    rows split them again (``blocks``)."""
     hs, vs = merge_rules(rules)
     hs = [h for h in hs if h.x1 - h.x0 >= MIN_TABLE_WIDTH]
     groups: list[list[Rule]] = []
@@ -113,8 +126,7 @@ def grid_skeletons(rules) -> list[_Skeleton]:
         for g in groups:
             ref = g[-1]
             same_extent = abs(ref.x0 - h.x0) <= 3 * JOIN and abs(ref.x1 - h.x1) <= 3 * JOIN
-            linked = any(_crosses(v, ref.y, h.y, h.x0, h.x1) for v in vs)
-            if same_extent and (linked or not vs):
+            if same_extent and h.y - ref.y <= MAX_BAND:
                 g.append(h)
                 break
         else:
@@ -122,17 +134,38 @@ def grid_skeletons(rules) -> list[_Skeleton]:
     out = []
     for g in groups:
         ys = _distinct([h.y for h in g])
-        if len(ys) < 2:
-            continue
         x0, x1 = min(h.x0 for h in g), max(h.x1 for h in g)
         inside = tuple(v for v in vs if x0 - JOIN <= v.x <= x1 + JOIN
                        and v.bottom >= ys[0] - JOIN and v.top <= ys[-1] + JOIN)
-        out.append(_Skeleton(x0, x1, tuple(ys), inside))
+        # a row cut by the page's end has no rule under it: its cell borders end there
+        bottom = max((v.bottom for v in inside), default=ys[-1])
+        if bottom - ys[-1] > MIN_BAND:
+            ys.append(bottom)
+        if len(ys) < 2:
+            continue
+        out.extend(_split_unbordered(_Skeleton(x0, x1, tuple(ys), inside)))
     return out
 
 
-def _crosses(v: Rule, y0: float, y1: float, x0: float, x1: float) -> bool:
-    return x0 - JOIN <= v.x <= x1 + JOIN and v.top <= y0 + JOIN and v.bottom >= y1 - JOIN
+def _split_unbordered(skeleton: _Skeleton) -> list[_Skeleton]:
+    """A bordered table's rows all have vertical borders; a band that no vertical rule
+    crosses lies between two tables (a word processor's tables one under the other,
+    with the text between them). Tables with rules between rows only stay whole."""
+    ys = skeleton.ys
+    crossed = [any(v.top <= y0 + JOIN and v.bottom >= y1 - JOIN for v in skeleton.verticals)
+               for y0, y1 in zip(ys, ys[1:])]
+    if not crossed or sum(crossed) < BORDERED_SHARE * len(crossed):
+        return [skeleton]
+    parts, start = [], 0
+    for i, ok in enumerate(crossed):
+        if not ok:
+            if i > start:
+                parts.append(ys[start:i + 1])
+            start = i + 1
+    if start < len(crossed):
+        parts.append(ys[start:])
+    return [_Skeleton(skeleton.x0, skeleton.x1, tuple(p), skeleton.verticals) for p in parts
+            if len(p) >= 2]
 
 
 def _distinct(values: list[float]) -> list[float]:
@@ -143,38 +176,39 @@ def _distinct(values: list[float]) -> list[float]:
     return out
 
 
-def fill_grid(skeleton: _Skeleton, lines: list[Line], page: int) -> tuple[Grid, set[int]]:
-    """The grid with the page's words in its cells; the ids of the lines it took whole.
+def fill_grid(skeleton: _Skeleton, lines: list[Line], page: int) -> Grid:
+    """The grid with the page's words in its cells.
 
-    A line whose words all fall inside the grid is the grid's; its words go to the
-    cell their middle falls in, and each cell's words become lines again.
+    A line whose words all fall inside the grid stands in the band of its middle;
+    its words go to the cell their middle falls in, and each cell's words become
+    lines again.
     """
     ys = skeleton.ys
     top, bottom = ys[0], ys[-1]
-    taken: set[int] = set()
-    words_in: list[Word] = []
+    in_band: list[list[Line]] = [[] for _ in ys[1:]]
     for line in lines:
-        inside = [w for w in line.words if top - 1 <= w.ymid <= bottom + 1
-                  and skeleton.x0 - JOIN <= w.xmid <= skeleton.x1 + JOIN]
-        if inside and len(inside) == len(line.words):
-            taken.add(id(line))
-            words_in.extend(inside)
+        if not all(top - 1 <= w.ymid <= bottom + 1 and skeleton.x0 - JOIN <= w.xmid <= skeleton.x1 + JOIN
+                   for w in line.words):
+            continue
+        for b, (y0, y1) in enumerate(zip(ys, ys[1:])):
+            if y0 - 1 <= line.ymid < y1 + (1 if b == len(in_band) - 1 else 0):
+                in_band[b].append(line)
+                break
     bands = []
     columns = _distinct_x([v.x for v in skeleton.verticals])
-    for y0, y1 in zip(ys, ys[1:]):
+    for (y0, y1), band_lines in zip(zip(ys, ys[1:]), in_band):
         xs = _distinct_x([v.x for v in skeleton.verticals if v.top <= y0 + JOIN and v.bottom >= y1 - JOIN])
         inner = [x for x in xs if skeleton.x0 + JOIN < x < skeleton.x1 - JOIN]
         edges = [skeleton.x0, *inner, skeleton.x1]
+        band_words = [w for l in band_lines for w in l.words]
         cells = []
-        band_words = [w for w in words_in if y0 <= w.ymid < y1]
         for a, b in zip(edges, edges[1:]):
             cell_words = [w for w in band_words if a <= w.xmid < b or (b == edges[-1] and w.xmid >= b)
                           or (a == edges[0] and w.xmid < a)]
             cells.append(Cell(a, b, tuple(_to_lines(cell_words, page))))
-        bands.append(Band(y0, y1, tuple(cells)))
-    grid = Grid(page, skeleton.x0, top, skeleton.x1, bottom, tuple(bands),
+        bands.append(Band(y0, y1, tuple(cells), frozenset(id(l) for l in band_lines)))
+    return Grid(page, skeleton.x0, top, skeleton.x1, bottom, tuple(bands),
                 tuple(x for x in columns if skeleton.x0 + JOIN < x < skeleton.x1 - JOIN))
-    return grid, taken
 
 
 def _distinct_x(values: list[float]) -> list[float]:

@@ -40,11 +40,11 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from malrapport.extract import render, tesseract
+from malrapport.extract import pixels, render, tesseract
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.render import PageTooLarge, RenderError
 from malrapport.extract.tesseract import PixelWord, TesseractError, TesseractNotFound
-from malrapport.schemas.words import PageWords, Word
+from malrapport.schemas.words import PageWords, Rule, Word
 
 __all__ = ["ocr_page", "OcrError", "PageTooLarge", "RenderError", "TesseractError", "TesseractNotFound"]
 
@@ -78,6 +78,7 @@ class _Reading:
     turned: int  # degrees turned clockwise (OSD)
     skew: float
     image_rotated: bool  # True: the image was deskewed; False: the boxes still need it
+    rules: tuple[tuple[float, float, float, float], ...] = ()  # px, deskewed frame
 
     @property
     def mean_conf(self) -> float:
@@ -115,7 +116,36 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
     if offset != (0, 0):
         dx, dy = offset
         words = tuple(dataclasses.replace(w, left=w.left + dx, top=w.top + dy) for w in words)
-    return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image)
+    rules = page_rules(small, small_dpi, pimg.px_size, skew)
+    return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image, rules)
+
+
+def page_rules(small, small_dpi: float, size: tuple[int, int], skew: float
+               ) -> tuple[tuple[float, float, float, float], ...]:
+    """Ruling lines of the page, found on its preview, in full-size pixels of the
+    deskewed frame (the frame the words end up in)."""
+    scale = size[0] / small.width
+    cx, cy = size[0] / 2, size[1] / 2
+    a = math.radians(skew)
+    cos, sin = math.cos(a), math.sin(a)
+    out = []
+    for box in pixels.find_rules(small, small_dpi):
+        x0, y0, x1, y1 = (v * scale for v in (box.x0, box.y0, box.x1, box.y1))
+        if abs(skew) >= render.MIN_SKEW:
+            horizontal = x1 - x0 >= y1 - y0
+            mid = (y0 + y1) / 2 if horizontal else (x0 + x1) / 2
+            ends = ((x0, mid), (x1, mid)) if horizontal else ((mid, y0), (mid, y1))
+            pts = [(cos * (x - cx) + sin * (y - cy) + cx, -sin * (x - cx) + cos * (y - cy) + cy)
+                   for x, y in ends]
+            half = ((y1 - y0) if horizontal else (x1 - x0)) / 2
+            if horizontal:
+                ymid = (pts[0][1] + pts[1][1]) / 2
+                x0, x1, y0, y1 = pts[0][0], pts[1][0], ymid - half, ymid + half
+            else:
+                xmid = (pts[0][0] + pts[1][0]) / 2
+                x0, x1, y0, y1 = xmid - half, xmid + half, pts[0][1], pts[1][1]
+        out.append((x0, y0, x1, y1))
+    return tuple(out)
 
 
 def read_page_image(pimg: render.PageImage, options: ExtractOptions) -> _Reading:
@@ -224,8 +254,10 @@ def to_page_words(reading: _Reading, number: int, width: float, height: float,
         notes.append(f"turned {reading.turned}°")
     if abs(reading.skew) >= render.MIN_SKEW:
         notes.append(f"deskewed {reading.skew:+.2f}°")
+    rules = tuple(Rule(round(x0 * sx, 2), round(y0 * sy, 2), round(x1 * sx, 2), round(y1 * sy, 2))
+                  for x0, y0, x1, y1 in reading.rules)
     return PageWords(number=number, width=width, height=height, words=tuple(words), source="ocr",
-                     note="; ".join(notes))
+                     note="; ".join(notes), rules=rules)
 
 
 def ocr_page(pdf_path: Path, page_index: int, options: ExtractOptions) -> PageWords:

@@ -20,15 +20,18 @@ from rapidfuzz import fuzz
 from malrapport.extract.blocks import Block, GridRows, Heading, Label, Paragraph, TableHeader
 from malrapport.extract.grids import Band
 from malrapport.extract.catalogue import Catalogue
+from malrapport.extract import goaltable
 from malrapport.extract.dates import end_of_period, parse_date
 from malrapport.extract.layout import Line
 from malrapport.extract.measures import cells_to_measure, extend_name
 from malrapport.extract.profile import Profile
+from malrapport.extract.symbols import Legend
 from malrapport.extract.tables import Row, band_to_row, lines_to_rows, measure_cells
 from malrapport.extract.text import folded_labels, join_parts, lines_text, strip_icon
 from malrapport.extract.warnings import Coverage, Warn
 from malrapport.normalize.labels import fold, status_key
 from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
+from malrapport.schemas.words import Mark
 
 ECONOMY_SIMILARITY = 85
 MEASURE_SIZE_TOLERANCE = 0.1
@@ -75,6 +78,7 @@ class _Draft:
     chapter_title: str
     area: str | None = None
     assessment_raw: str | None = None
+    assessment: str | None = None  # the key, when a symbol gave it (no words to normalise)
     comment: list[str] = field(default_factory=list)
     activities: list[_Activity] = field(default_factory=list)
     measures: list[MeasureRecord] = field(default_factory=list)
@@ -82,11 +86,16 @@ class _Draft:
     has_content: bool = False
     coverage: Coverage = field(default_factory=Coverage)
     warnings: list[Warn] = field(default_factory=list)
+    row: Row | None = None  # the goals-table row it was read from
 
 
 class _Parser:
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, marks: dict[int, tuple[Mark, ...]] | None = None,
+                 legend: Legend | None = None) -> None:
         self.profile = profile
+        self.marks = marks or {}
+        self.legend = legend or Legend()
+        self.level: str | None = None  # from a section row of a goals table
         self.statuses = tuple(profile.statuses)
         self.labels = folded_labels(tuple(profile.statuses), tuple(profile.assessments))
         self.drafts: list[_Draft] = []
@@ -99,12 +108,17 @@ class _Parser:
         self.awaiting: str | None = None  # "assessment" | "goal_comment"
         self.measure_rows: list[Line] = []
         self.grid_open = False  # the last ruled table ran to the bottom of its page
+        self.section_coverage = Coverage()  # section rows of goals tables: structure
         self.ruled_rows = False  # the current table's rows came from its ruling lines
 
     # dispatch --------------------------------------------------------------------
     def feed(self, block: Block) -> None:
         if isinstance(block, Heading):
             self._on_heading(block)
+        elif isinstance(block, TableHeader) and block.kind == "goals":
+            self._on_goals_header(block)
+        elif isinstance(block, GridRows) and self.table is not None and self.table.kind == "goals":
+            self._on_goal_rows(block)
         elif self.goal is None:
             return  # prose before the first goal heading, or in a chapter of prose
         elif isinstance(block, Label):
@@ -137,7 +151,7 @@ class _Parser:
             self.area, self.goal = h.text.strip() or None, None
             return
         if h.role == "section":
-            self.goal = None
+            self.goal, self.table, self.area = None, None, None
             return
         if h.role == "chapter" or (h.role == "numbered" and h.number is not None
                                    and "." not in h.number):
@@ -227,6 +241,77 @@ class _Parser:
             else:
                 pending.append(item)
         self._add_lines(pending)
+
+    # goals tables ------------------------------------------------------------------
+    def _on_goals_header(self, header: TableHeader) -> None:
+        """A goals table's header row; a table of another kind than the one before
+        (the financial goals after the others) starts without an area."""
+        if self.table is not None and self.table.spec is not header.spec:
+            self.area = None
+        self.table, self.activity, self.awaiting = header, None, None
+        if header.spec.level is not None:
+            self.level = header.spec.level
+        elif self.level == "ekonomi":
+            self.level = None
+
+    def _on_goal_rows(self, block: GridRows) -> None:
+        """Each row of a goals table a goal; rows across it name an area or a level."""
+        header = self.table
+        column = next((c for c in header.columns if c.name == "assessment"), None)
+        marks = self.marks.get(block.page, ())
+        for i, band in enumerate(block.bands):
+            if band.empty:
+                continue
+            if band.line_ids and band.line_ids <= self.legend.line_ids:
+                self.section_coverage.use(band.lines)  # the legend, framed like a row
+                continue
+            section = goaltable.section_of(band, self.profile)
+            if section is not None and header.spec.level is None:
+                if section.rule.role == "area":
+                    self.area = section.rest or None
+                else:
+                    self.level, self.area = section.rule.level, None
+                self.section_coverage.use(band.lines)
+                continue
+            row = band_to_row(band, header)
+            key, raw = goaltable.row_assessment(row, band, column, marks, self.legend, self.profile)
+            previous = self.goal.row if self.goal is not None else None
+            if (i == 0 and block.first_on_page and self.grid_open and previous is not None
+                    and goaltable.is_fragment(row, previous, band, key is not None)):
+                previous.extend(row)
+                self._refill_goal_row(self.goal, header)
+                self.goal.coverage.use(band.lines)
+                continue
+            self._start_goal_row(row, band, block.page, key, raw, header)
+        self.grid_open = block.last_on_page
+
+    def _start_goal_row(self, row: Row, band, page: int, key, raw, header: TableHeader) -> None:
+        number, title = goaltable.split_number(row.text("title"))
+        title_lines = tuple(l for c in band.cells for l in c.lines) or tuple(band.lines)
+        level = header.spec.level or self.level or self.profile.default_level
+        heading = Heading(number, title, page, title_lines, "goal", level, None, "goals-table row")
+        draft = _Draft(heading, None, "", self.area, assessment_raw=raw, assessment=key, row=row)
+        draft.has_content = True
+        self._refill_goal_row(draft, header)
+        draft.coverage.use(band.lines)
+        if not title:
+            draft.warnings.append(Warn(page, "unplaced_text", "a goals-table row without a goal",
+                                       " ".join(l.text for l in band.lines)))
+        self.goal = draft
+        self.drafts.append(draft)
+
+    def _refill_goal_row(self, draft: _Draft, header: TableHeader) -> None:
+        """Title, comment and measure from the row's cells (again, when a row goes on)."""
+        row = draft.row
+        number, title = goaltable.split_number(row.text("title"))
+        h = draft.heading
+        draft.heading = Heading(number, title, h.page, h.lines, h.role, h.level, h.parent, h.why)
+        draft.comment = [row.text("comment")] if row.text("comment") else []
+        if header.spec.level == "ekonomi" or header.has("target") or header.has("outcome"):
+            measure = goaltable.financial_measure(row, title)
+            draft.measures = [measure] if measure else []
+        if draft.assessment is None and row.text("assessment") and not draft.assessment_raw:
+            draft.assessment_raw = row.text("assessment")
 
     def _on_grid_rows(self, block: GridRows) -> None:
         """Rows of a ruled table: each band a row, its cells by the header's columns. The
@@ -381,11 +466,15 @@ class ParseResult:
     coverage: Coverage
 
 
-def blocks_to_goals(blocks: list[Block], catalogue: Catalogue, profile: Profile) -> ParseResult:
-    parser = _Parser(profile)
+def blocks_to_goals(blocks: list[Block], catalogue: Catalogue, profile: Profile,
+                    marks: dict[int, tuple[Mark, ...]] | None = None,
+                    legend: Legend | None = None) -> ParseResult:
+    parser = _Parser(profile, marks, legend)
     for block in blocks:
         parser.feed(block)
-    return _drafts_to_goals(parser.drafts, catalogue, profile, parser.labels)
+    result = _drafts_to_goals(parser.drafts, catalogue, profile, parser.labels)
+    result.coverage.merge(parser.section_coverage)
+    return result
 
 
 def _drafts_to_goals(drafts: list[_Draft], catalogue: Catalogue, profile: Profile,
@@ -418,7 +507,7 @@ def _drafts_to_goals(drafts: list[_Draft], catalogue: Catalogue, profile: Profil
             number=d.heading.number, level=level, parent_number=parent,
             ordinal=ordinal, parent_ordinal=parent_ordinal,
             area=area, title=d.heading.text, title_raw=d.heading.text,
-            assessment_raw=d.assessment_raw or None, assessment=None,
+            assessment_raw=d.assessment_raw or None, assessment=d.assessment,
             comment=join_parts(d.comment), page=d.heading.page,
             activities=tuple(a.to_record(labels) for a in d.activities),
             measures=tuple(_with_note(d.measures, join_parts(d.measure_note)))))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from malrapport.extract.blocks import lines_to_blocks, table_header
+from malrapport.extract.blocks import Block, lines_to_blocks, table_header
 from malrapport.extract.catalogue import lines_to_catalogue
 from malrapport.extract.detect import MIN_SCORE, Fit, rank_profiles
 from malrapport.extract.layout import Line, straighten, strip_running_lines, words_to_lines
-from malrapport.extract.metadata import read_metadata
+from malrapport.extract.metadata import ReportMeta, read_metadata
 from malrapport.extract.parse import blocks_to_goals
 from malrapport.extract.profile import Profile, builtin_profiles
+from malrapport.extract.symbols import read_legend
 from malrapport.schemas.records import ReportRecord
 from malrapport.schemas.words import PageWords
 
@@ -44,16 +45,32 @@ def read_report(pages: list[PageWords], report_id: str, source_file: str,
     return Reading(first, fits)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A report's pages as one profile sees them: what ``inspect`` shows."""
+
+    body: list[list[Line]]  # lines per page, running header and footer taken out
+    running: list[Line]
+    meta: ReportMeta
+    blocks: list[Block]
+
+
+def page_layout(pages: list[PageWords], lines: list[list[Line]], profile: Profile) -> Layout:
+    body, running = strip_running_lines(lines, keep=lambda l: table_header(l, profile) is not None)
+    meta = read_metadata([l for page in lines[:2] for l in page], running, profile)
+    blocks = lines_to_blocks(body, profile, meta.year, rules=[p.rules for p in pages])
+    return Layout(body, running, meta, blocks)
+
+
 def _read_with(fit: Fit, lines: list[list[Line]], pages: list[PageWords], report_id: str,
                source_file: str) -> ReportRecord:
     profile = fit.profile
-    body_lines, running = strip_running_lines(
-        lines, keep=lambda l: table_header(l, profile) is not None)
-    first = [l for page in lines[:2] for l in page]
-    meta = read_metadata(first, running, profile)
-    flat = [l for page in body_lines for l in page]
-    blocks = lines_to_blocks(body_lines, profile, meta.year, rules=[p.rules for p in pages])
-    parsed = blocks_to_goals(blocks, lines_to_catalogue(flat, profile), profile)
+    layout = page_layout(pages, lines, profile)
+    meta = layout.meta
+    flat = [l for page in layout.body for l in page]
+    marks = {p.number: p.marks for p in pages if p.marks}
+    legend = read_legend(layout.body, marks, profile) if marks else None
+    parsed = blocks_to_goals(layout.blocks, lines_to_catalogue(flat, profile), profile, marks, legend)
     return ReportRecord(
         report_id=report_id, source_file=source_file,
         municipality=meta.municipality, body=meta.body, title=meta.title, kind=meta.kind,

@@ -74,6 +74,16 @@ def band_to_row(band, header: TableHeader) -> "Row":
                 continue
             row.cells.setdefault(col.name, []).extend(w.text for w in cell.words)
         return row
+    if all(c.cell for c in header.columns):  # the header's cells are ruled: their edges
+        cols = sorted(header.columns, key=lambda c: c.x0)
+        for line in band.lines:
+            for word in line.words:
+                col = next((c for c in cols if c.x0 <= word.xmid < c.x1), None)
+                if col is None:
+                    col = min(cols, key=lambda c: min(abs(c.x0 - word.xmid), abs(c.x1 - word.xmid)))
+                if col.name != "?":
+                    row.cells.setdefault(col.name, []).append(word.text)
+        return row
     spans = _boundaries(header, band.lines[0].size if band.lines else 10.0)
     for line in band.lines:
         for word in line.words:

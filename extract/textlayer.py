@@ -19,6 +19,9 @@ from malrapport.schemas.words import Mark, PageWords, Word
 # line splits a word even without a space character (table cells drawn apart).
 WORD_GAP_FACTOR = 0.25
 BOLD_WEIGHT = 600
+BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
+REGULAR_NAMES = ("regular", "light", "book", "thin", "roman", "normal", "medium", "italic",
+                 "oblique")
 INVISIBLE_RENDER_MODE = 3  # FPDF_TEXTRENDERMODE_INVISIBLE: a scanner's OCR layer
 _BREAKS = {" ", "\u00a0", "\t", "\r", "\n", "\x02"}
 # pdfium's mark for a hyphen at the end of a line (the line break itself it drops):
@@ -124,11 +127,20 @@ def _make_word(tp, chars: list[str], box: list[float], index: int) -> Word:
     text = unicodedata.normalize("NFC", "".join(chars))
     size = pdfium_c.FPDFText_GetFontSize(tp, index)
     font = _font_name(tp, index)
-    bold = pdfium_c.FPDFText_GetFontWeight(tp, index) >= BOLD_WEIGHT or any(
-        mark in font.lower() for mark in ("bold", "black", "heavy", "semibold", "demi"))
     return Word(text=text, x0=box[0], top=box[1], x1=box[2], bottom=box[3],
-                size=round(size, 2), bold=bold, source="text", conf=1.0,
+                size=round(size, 2), bold=_is_bold(tp, index, font), source="text", conf=1.0,
                 invisible=_is_invisible(tp, index), font=font)
+
+
+def _is_bold(tp, index: int, font: str) -> bool:
+    """Bold by the font's name; by its weight only when the name says nothing (pdfium
+    guesses weights from stem widths: NotoSans-Regular comes out as 625)."""
+    name = font.lower()
+    if any(mark in name for mark in BOLD_NAMES):
+        return True
+    if any(mark in name for mark in REGULAR_NAMES):
+        return False
+    return pdfium_c.FPDFText_GetFontWeight(tp, index) >= BOLD_WEIGHT
 
 
 def _is_invisible(tp, index: int) -> bool:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from malrapport.extract.blocks import Heading, Label, Paragraph, TableHeader, lines_to_blocks, table_header
+from malrapport.extract.blocks import GridRows, Heading, Label, Paragraph, TableHeader
 from malrapport.extract.detect import rank_profiles
-from malrapport.extract.layout import Line, straighten, strip_running_lines, words_to_lines
-from malrapport.extract.metadata import read_metadata
+from malrapport.extract.layout import Line, straighten, words_to_lines
 from malrapport.extract.options import ExtractOptions
+from malrapport.extract.report import page_layout
 from malrapport.extract.profile import Profile, resolve_profiles
 from malrapport.schemas.words import PageWords
 
@@ -62,6 +62,11 @@ def _block_title(block) -> str:
         return f"LABEL [{block.why}]"
     if isinstance(block, TableHeader):
         return f"TABLE HEADER {block.kind} [{block.why}]"
+    if isinstance(block, GridRows):
+        columns = len(block.grid.columns) + 1 if block.grid.columns else "header"
+        return (f"RULED ROWS [{len(block.bands)} rows between rules, cells by {columns} columns"
+                f"{'; first on its page' if block.first_on_page else ''}"
+                f"{'; last on its page' if block.last_on_page else ''}]")
     return f"PARAGRAPH [{block.why}]"
 
 
@@ -80,11 +85,10 @@ def inspect(path: Path, pages_wanted: list[int] | None, options: ExtractOptions)
     out += [f"  {fit.describe()}" for fit in fits]
     profile: Profile = fits[0].profile
     out.append(f"reading with profile {profile.name!r} ({profile.source})")
-    body, running = strip_running_lines(lines, keep=lambda l: table_header(l, profile) is not None)
-    meta = read_metadata([l for p in lines[:2] for l in p], running, profile)
+    layout = page_layout(pages, lines, profile)
+    meta, running, blocks = layout.meta, layout.running, layout.blocks
     out.append(f"title={meta.title!r} kind={meta.kind} year={meta.year} period={meta.period} "
                f"municipality={meta.municipality!r} body={meta.body!r}")
-    blocks = lines_to_blocks(body, profile, meta.year)
     for number in sorted(wanted):
         page = pages[number - 1]
         source = f"{page.source}" + (f", {page.note}" if page.note else "")
@@ -98,6 +102,11 @@ def inspect(path: Path, pages_wanted: list[int] | None, options: ExtractOptions)
             if block.page != number:
                 continue
             out.append("  " + _block_title(block))
+            if isinstance(block, GridRows):
+                for i, band in enumerate(block.bands):
+                    cells = " | ".join(c.text for c in band.cells)
+                    out.append(f"    row {i + 1} y={band.top:6.1f}-{band.bottom:6.1f} | {cells}")
+                continue
             block_lines = (block.lines if isinstance(block, (Heading, Paragraph))
                            else [block.line] if block.line is not None else [])
             out.extend(_describe_line(l) for l in block_lines)

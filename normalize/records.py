@@ -109,8 +109,8 @@ def _normalize_goal(goal: GoalRecord, fix: _Fixer) -> GoalRecord:
     return dataclasses.replace(
         goal,
         title=fix.title(goal.title_raw, goal.number) or goal.title,
-        assessment=fix.assessment(goal.assessment_raw, goal.page) if goal.assessment_raw
-        else goal.assessment,
+        assessment=goal.assessment or (fix.assessment(goal.assessment_raw, goal.page)
+                                       if goal.assessment_raw else None),
         comment=fix.text(goal.comment),
         area=fix.text(goal.area),
         activities=tuple(_normalize_activity(a, fix) for a in goal.activities),

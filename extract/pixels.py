@@ -1,0 +1,184 @@
+"""A scanned page's image → rules (table borders) and marks (symbols): the scan's
+counterpart of ``graphics``.
+
+Rules are long thin runs of ink: rows (or columns) of a reduced, thresholded copy
+of the page are cut into runs of dark pixels; runs that touch from one row to the
+next are one line, a line of a slightly skewed scan included (it steps down a row
+every few hundred pixels). A line is kept when it is long and stays thin.
+
+Marks are blobs of ink of a symbol's size, roughly as wide as tall, where OCR
+found no word (or only a word that is no word: ``@``, ``®)``): a coloured circle,
+a smiley. Each gets its mean ink colour (grey on a greyscale scan) and an 8×8
+picture, so that the report's legend can tell a smile from a frown.
+
+Boxes come back in the image's pixels; ``ocr`` scales them to points.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+WORK_DPI = 100  # rules are looked for on a copy reduced to about this resolution
+INK_MARGIN = 45  # a pixel this much darker than the paper is ink
+INK_MAX = 200
+MIN_RULE_PT = 30.0  # a rule is at least this long
+MAX_RULE_PT = 3.0  # and at most this thick (on average)
+MARK_MIN_PT, MARK_MAX_PT = 4.0, 24.0
+THUMB = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PixelBox:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+@dataclass(frozen=True, slots=True)
+class PixelMark:
+    box: PixelBox
+    colour: tuple[int, int, int]
+    thumb: tuple[int, ...]
+    shape: str
+
+
+def _reduced(img: Image.Image, dpi: float) -> tuple[np.ndarray, float]:
+    """Ink of a copy reduced to about WORK_DPI: darker than the paper by a margin (a thin
+    rule averaged down with the paper around it is still darker than paper)."""
+    factor = max(1, int(round(dpi / WORK_DPI)))
+    small = img.convert("L").reduce(factor) if factor > 1 else img.convert("L")
+    a = np.asarray(small)
+    paper = float(np.percentile(a, 90)) if a.size else 255.0
+    return a < min(INK_MAX, paper - INK_MARGIN), float(factor)
+
+
+def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every run of True at least ``min_len`` long, row by row."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    diff = np.diff(padded, axis=1)
+    out = []
+    rows_start, cols_start = np.nonzero(diff == 1)
+    rows_end, cols_end = np.nonzero(diff == -1)
+    for r, s, e in zip(rows_start, cols_start, cols_end):
+        if e - s >= min_len:
+            out.append((int(r), int(s), int(e)))
+    del rows_end
+    return out
+
+
+def _lines_from_runs(runs: list[tuple[int, int, int]], max_thick: float, min_len: int
+                     ) -> list[tuple[int, int, int, int]]:
+    """Runs touching from row to row → lines (x0, y0, x1, y1) long and thin enough."""
+    parent = list(range(len(runs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_row: dict[int, list[int]] = {}
+    for i, (r, _s, _e) in enumerate(runs):
+        by_row.setdefault(r, []).append(i)
+    for i, (r, s, e) in enumerate(runs):
+        for j in by_row.get(r + 1, ()):
+            _r2, s2, e2 = runs[j]
+            if s2 <= e + 2 and e2 >= s - 2:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(runs)):
+        groups.setdefault(find(i), []).append(i)
+    out = []
+    for members in groups.values():
+        rows = [runs[i][0] for i in members]
+        x0 = min(runs[i][1] for i in members)
+        x1 = max(runs[i][2] for i in members)
+        ink = sum(runs[i][2] - runs[i][1] for i in members)
+        if x1 - x0 < min_len or ink / (x1 - x0) > max_thick:
+            continue
+        out.append((x0, min(rows), x1, max(rows) + 1))
+    return out
+
+
+def find_rules(img: Image.Image, dpi: float) -> list[PixelBox]:
+    """Horizontal and vertical ruling lines of a page image, in its pixels."""
+    mask, factor = _reduced(img, dpi)
+    work_dpi = dpi / factor
+    min_len = max(8, int(MIN_RULE_PT / 72 * work_dpi))
+    max_thick = max(2.0, MAX_RULE_PT / 72 * work_dpi)
+    out = []
+    for x0, y0, x1, y1 in _lines_from_runs(_runs(mask, min_len // 3), max_thick, min_len):
+        out.append(PixelBox(int(x0 * factor), int(y0 * factor), int(x1 * factor), int(y1 * factor)))
+    for y0, x0, y1, x1 in _lines_from_runs(_runs(mask.T, min_len // 3), max_thick, min_len):
+        out.append(PixelBox(int(x0 * factor), int(y0 * factor), int(x1 * factor), int(y1 * factor)))
+    return out
+
+
+def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[PixelMark]:
+    """Blobs of a symbol's size where no word is: circles, smileys, squares."""
+    grey = img.convert("L") if img.mode not in ("L", "RGB") else img
+    mask, factor = _reduced(grey, dpi)
+    work_dpi = dpi / factor
+    lo = MARK_MIN_PT / 72 * work_dpi
+    hi = MARK_MAX_PT / 72 * work_dpi
+    covered = np.zeros_like(mask)
+    for w in words:
+        covered[int(w.y0 / factor):int(w.y1 / factor) + 1, int(w.x0 / factor):int(w.x1 / factor) + 1] = True
+    ink = mask & ~covered
+    out = []
+    for x0, y0, x1, y1 in _blobs(ink):
+        w, h = x1 - x0, y1 - y0
+        if not (lo <= w <= hi and lo <= h <= hi and max(w, h) <= 1.6 * min(w, h)):
+            continue
+        fill = ink[y0:y1, x0:x1].mean()
+        if fill < 0.25:  # a frame or a stroke, not a symbol
+            continue
+        box = PixelBox(int(x0 * factor), int(y0 * factor), int(x1 * factor), int(y1 * factor))
+        crop = img.crop((box.x0, box.y0, box.x1, box.y1))
+        out.append(PixelMark(box, _ink_colour(crop), _thumb(crop), "round" if fill < 0.9 else "square"))
+    return out
+
+
+def _blobs(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes of the 8-connected blobs of a mask (runs joined row to row)."""
+    runs = _runs(mask, 1)
+    parent = list(range(len(runs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_row: dict[int, list[int]] = {}
+    for i, (r, _s, _e) in enumerate(runs):
+        by_row.setdefault(r, []).append(i)
+    for i, (r, s, e) in enumerate(runs):
+        for j in by_row.get(r + 1, ()):
+            if runs[j][1] <= e and runs[j][2] >= s:
+                parent[find(i)] = find(j)
+    boxes: dict[int, list[int]] = {}
+    for i, (r, s, e) in enumerate(runs):
+        root = find(i)
+        b = boxes.get(root)
+        if b is None:
+            boxes[root] = [s, r, e, r + 1]
+        else:
+            b[0], b[1], b[2], b[3] = min(b[0], s), min(b[1], r), max(b[2], e), max(b[3], r + 1)
+    return [tuple(b) for b in boxes.values()]
+
+
+def _ink_colour(crop: Image.Image) -> tuple[int, int, int]:
+    rgb = np.asarray(crop.convert("RGB"), dtype=np.float32).reshape(-1, 3)
+    dark = rgb[rgb.min(axis=1) < 225]
+    if not len(dark):
+        dark = rgb
+    return tuple(int(round(v)) for v in dark.mean(axis=0))
+
+
+def _thumb(crop: Image.Image) -> tuple[int, ...]:
+    return tuple(crop.convert("L").resize((THUMB, THUMB)).getdata())
