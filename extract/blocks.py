@@ -31,6 +31,9 @@ LABEL_SIMILARITY = 80
 HEADER_GAP = 0.8
 # A header row may hold at most this share of words the profile does not know.
 HEADER_UNKNOWN_SHARE = 0.34
+# Lines closer than this many font sizes (middle to middle) are one row of cells
+# set at different heights: a header cell wrapped onto two lines beside one-line cells.
+ROW_OFFSET = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,33 @@ def table_header(line: Line, profile: Profile, year: int | None = None) -> Table
         if header is not None and (best is None or _known(header) > _known(best)):
             best = header
     return best
+
+
+def merge_header_rows(lines: list[Line], profile: Profile, year: int | None) -> list[Line]:
+    """Lines standing closer than a line's pitch (a header cell wrapped onto two lines,
+    vertically centred beside one-line cells) become one header line, where together
+    they make a better header row than each alone."""
+    if not profile.tables:
+        return lines
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        group = [lines[i]]
+        while (i + len(group) < len(lines) and
+               lines[i + len(group)].ymid - group[-1].ymid < ROW_OFFSET * max(group[-1].size, 1.0)):
+            group.append(lines[i + len(group)])
+        if len(group) > 1:
+            merged = Line(tuple(sorted((w for l in group for w in l.words), key=lambda w: w.x0)),
+                          group[0].page, group[0].page_height)
+            header = table_header(merged, profile, year)
+            alone = [table_header(l, profile, year) for l in group]
+            if header is not None and _known(header) > max((_known(h) for h in alone if h), default=0):
+                out.append(merged)
+                i += len(group)
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 def _known(header: TableHeader) -> int:
@@ -365,6 +395,7 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
     last_number: list[str | None] = [None]
     open_header: TableHeader | None = None
     for index, lines in enumerate(pages):
+        lines = merge_header_rows(lines, profile, year)
         page_rules = rules[index] if rules and index < len(rules) else ()
         number = lines[0].page if lines else index + 1
         grids = _page_grids(lines, page_rules, number, profile, year, open_header)

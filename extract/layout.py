@@ -62,8 +62,16 @@ class Line:
 
     @property
     def bold(self) -> bool:
+        """All its words in bold (words of letters; a line of figures by its figures)."""
         letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
+        if not letters:
+            letters = [w for w in self.words if any(c.isalnum() for c in w.text)]
         return bool(letters) and all(w.bold for w in letters)
+
+    @property
+    def italic(self) -> bool:
+        letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
+        return bool(letters) and all(w.italic for w in letters)
 
 
 def straighten(page: PageWords) -> PageWords:

@@ -185,7 +185,7 @@ class _Parser:
         """The assessment phrase; a sentence after it on the same line is the goal's comment."""
         raw, rest = split_assessment(strip_icon(text, self.labels), self.profile)
         self.goal.assessment_raw = raw
-        self.awaiting = None
+        self.awaiting = "goal_comment" if self.profile.comment_after_assessment else None
         if rest:
             self.goal.comment.append(rest)
             self.awaiting = "goal_comment"

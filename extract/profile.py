@@ -134,6 +134,9 @@ class Profile:
     numbered: bool = False
     headings: tuple[HeadingRule, ...] = ()
     labels: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)
+    # the text after an assessment (a sentence after it, the paragraph under it) is the
+    # goal's comment, with no label of its own
+    comment_after_assessment: bool = False
     statuses: dict[str, str] = field(default_factory=dict)  # printed → key
     assessments: dict[str, str] = field(default_factory=dict)
     tables: tuple[TableSpec, ...] = ()
@@ -380,6 +383,7 @@ def _build(raw: dict, path: Path, text: str) -> Profile:
         numbered=_numbered(b),
         headings=_heading_rules(b, ("headings", "prefixed"), HEADING_ROLES),
         labels=_labels(b),
+        comment_after_assessment=_comment_after_assessment(b),
         statuses=statuses,
         assessments=assessments,
         tables=_tables(b),
@@ -489,8 +493,15 @@ def _heading_rules(b: _Builder, keypath: tuple, roles: frozenset, array: bool = 
 
 
 def _labels(b: _Builder) -> dict[str, tuple[Phrase, ...]]:
-    b.table(("labels",), LABEL_ROLES)
+    b.table(("labels",), LABEL_ROLES | {"comment_after_assessment"})
     return {role: b.phrases(("labels", role)) for role in LABEL_ROLES}
+
+
+def _comment_after_assessment(b: _Builder) -> bool:
+    value = b.get(("labels", "comment_after_assessment"), False)
+    if not isinstance(value, bool):
+        b.fail(("labels", "comment_after_assessment"), "must be true or false")
+    return value
 
 
 def _tables(b: _Builder) -> tuple[TableSpec, ...]:

@@ -70,12 +70,11 @@ class Legend:
 
 def _distance(a: Mark, b: Mark) -> float | None:
     """How unlike two marks are; None when they cannot be the same symbol."""
-    if a.kind == "glyph" or b.kind == "glyph":
-        if a.kind == b.kind == "glyph" and a.char == b.char and _font_key(a.font) == _font_key(b.font):
-            return 0.0
-        if a.kind == b.kind == "glyph" and a.char != b.char and a.char.isalpha():
-            return None  # symbol-font letters: J and L are different faces
+    if a.kind == b.kind == "glyph" and a.char != b.char and (a.char.isalpha() or b.char.isalpha()):
+        return None  # symbol-font letters: J and L are different faces
     d = 0.0
+    if a.kind == b.kind == "glyph" and (a.char != b.char or _font_key(a.font) != _font_key(b.font)):
+        d += 100.0  # another glyph: only its colour can make it the same symbol
     if a.colour is not None and b.colour is not None:
         d += sum((x - y) ** 2 for x, y in zip(a.colour, b.colour)) ** 0.5
     if a.thumb and b.thumb and len(a.thumb) == len(b.thumb):

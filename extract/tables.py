@@ -164,6 +164,8 @@ def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None,
     if "status" in cells and _status_incomplete(row.text("status"), statuses):
         return True
     first = row.lines[0]
+    if line.italic != first.italic:
+        return False  # a comment set in italics under the row
     ocr = any(w.approximate for w in line.words)
     tolerance = OCR_ROW_SIZE_TOLERANCE if ocr else ROW_SIZE_TOLERANCE
     return abs(line.size - first.size) <= tolerance * first.size

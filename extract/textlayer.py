@@ -127,9 +127,11 @@ def _make_word(tp, chars: list[str], box: list[float], index: int) -> Word:
     text = unicodedata.normalize("NFC", "".join(chars))
     size = pdfium_c.FPDFText_GetFontSize(tp, index)
     font = _font_name(tp, index)
+    lower = font.lower()
     return Word(text=text, x0=box[0], top=box[1], x1=box[2], bottom=box[3],
                 size=round(size, 2), bold=_is_bold(tp, index, font), source="text", conf=1.0,
-                invisible=_is_invisible(tp, index), font=font)
+                invisible=_is_invisible(tp, index), font=font,
+                italic="italic" in lower or "oblique" in lower)
 
 
 def _is_bold(tp, index: int, font: str) -> bool:

@@ -25,6 +25,7 @@ class Word:
     conf: float = 1.0  # 0-1; 1.0 for a clean text layer
     invisible: bool = False  # text-layer word drawn invisibly (a scanner's OCR layer)
     font: str = ""  # the text layer's font name (subset prefix dropped); "" for OCR
+    italic: bool = False  # from the font (OCR cannot tell)
 
     @property
     def approximate(self) -> bool:
