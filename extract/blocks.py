@@ -76,6 +76,7 @@ class TableHeader:
     spec: TableSpec | None = None
     line: Line | None = None
     why: str = ""
+    guessed: tuple[str, ...] = ()  # header cells the profile does not know, read by position
 
     @property
     def unknown(self) -> tuple[Column, ...]:
@@ -159,6 +160,24 @@ def merge_header_rows(lines: list[Line], profile: Profile, year: int | None) -> 
     return out
 
 
+def _attach_unknown(columns: list[Column], size: float) -> tuple[list[Column], list[str]]:
+    """Unknown words set close to a known column's words (no gutter between them: "Våra
+    aktiviteter", "Slutdatum (plan)") are part of its header cell; returns the columns
+    and the cells so widened, as printed."""
+    out: list[Column] = []
+    widened: list[str] = []
+    for col in columns:
+        prev = out[-1] if out else None
+        if prev is not None and (prev.name == "?") != (col.name == "?") \
+                and col.x0 - prev.x1 < HEADER_GAP * size:
+            name = prev.name if col.name == "?" else col.name
+            out[-1] = Column(name, prev.x0, col.x1, f"{prev.text} {col.text}", prev.cell)
+            widened.append(out[-1].text)
+        else:
+            out.append(col)
+    return out, widened
+
+
 def _known(header: TableHeader) -> int:
     return sum(1 for c in header.columns if c.name != "?")
 
@@ -195,20 +214,25 @@ def _header_for(spec: TableSpec, line: Line, words: list[str], year: int | None
     known = [c for c in columns if c.name != "?"]
     if len({c.name for c in known}) < 2 or len({c.name for c in known}) != len(known):
         return None
-    if unknown_words > HEADER_UNKNOWN_SHARE * len(words):
-        return None
+    columns, extra = _attach_unknown(columns, line.size)
+    unknown_words -= sum(len(t.split()) for t in extra)
     for a, b in zip(columns, columns[1:]):
         if b.x0 - a.x1 < HEADER_GAP * line.size:
             return None  # a run of text, not cells standing apart
     why = "table header (" + " | ".join(f"{c.text}={c.name}" for c in columns) + ")"
     first_role = spec.columns[0][0]
+    guessed = tuple(extra)
     if columns[0].name == "?" and first_role not in {c.name for c in known}:
         # the leftmost cell's words are not in the profile: read it as the first column
+        unknown_words -= len(columns[0].text.split())
         columns[0] = Column(first_role, columns[0].x0, columns[0].x1, columns[0].text)
+        guessed += (columns[0].text,)
         why += f"; {columns[0].text!r} taken for the {first_role} column"
+    if unknown_words > HEADER_UNKNOWN_SHARE * len(words):
+        return None
     if not set(spec.required) <= {c.name for c in columns}:
         return None
-    return TableHeader(spec.kind, tuple(columns), line.page, line.size, spec, line, why)
+    return TableHeader(spec.kind, tuple(columns), line.page, line.size, spec, line, why, guessed)
 
 
 # labels ----------------------------------------------------------------------------

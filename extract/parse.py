@@ -80,6 +80,7 @@ class _Draft:
     assessment_raw: str | None = None
     assessment: str | None = None  # the key, when a symbol gave it (no words to normalise)
     comment: list[str] = field(default_factory=list)
+    description: list[str] = field(default_factory=list)  # paragraphs under the heading
     activities: list[_Activity] = field(default_factory=list)
     measures: list[MeasureRecord] = field(default_factory=list)
     measure_note: list[str] = field(default_factory=list)  # text under the measures table
@@ -96,6 +97,7 @@ class _Parser:
         self.marks = marks or {}
         self.legend = legend or Legend()
         self.level: str | None = None  # from a section row of a goals table
+        self.goals_spec = None  # the goals table read last
         self.statuses = tuple(profile.statuses)
         self.labels = folded_labels(tuple(profile.statuses), tuple(profile.assessments))
         self.drafts: list[_Draft] = []
@@ -122,10 +124,9 @@ class _Parser:
         elif self.goal is None:
             return  # prose before the first goal heading, or in a chapter of prose
         elif isinstance(block, Label):
-            self.goal.coverage.add(block.line)
             self._on_label(block)
         elif isinstance(block, TableHeader):
-            self.goal.coverage.add(block.line)
+            self.goal.coverage.use([block.line])  # a header row is structure: read, not lost
             self._on_table_header(block)
         elif isinstance(block, GridRows):
             self._on_grid_rows(block)
@@ -201,6 +202,12 @@ class _Parser:
                 f"the {header.kind} table has header words the profile "
                 f"{self.profile.name!r} does not know ({names}); their cells are not read",
                 header.line.text if header.line else ""))
+        for text in header.guessed:
+            self.goal.warnings.append(Warn(
+                header.page, "unknown_column",
+                f"the {header.kind} table's header cell {text!r} is not the profile "
+                f"{self.profile.name!r}'s words; read by its position",
+                header.line.text if header.line else ""))
         if self.table is None or self.table.kind != header.kind:
             self.activity = None
             self.measure_rows = []
@@ -209,6 +216,12 @@ class _Parser:
 
     def _on_paragraph(self, para: Paragraph) -> None:
         lines = list(para.lines)
+        if self.table is not None and self.table.kind == "goals":
+            if self.ruled_rows:  # after a goals table's last rule: prose, outside any goal
+                self.table, self.goal = None, None
+            else:
+                self._lost(lines, "text under a goals table's header that is in no ruled row")
+            return
         if self.awaiting == "assessment":
             self._used(lines[:1])
             self._take_assessment(lines[0].text)
@@ -222,6 +235,9 @@ class _Parser:
             if self.awaiting == "goal_comment":
                 self._used(lines)
                 self.goal.comment.append(lines_text(lines))
+            elif self.profile.goal_description and not self.goal.has_content:
+                self._used(lines)  # a paragraph of the goal's own, under its heading
+                self.goal.description.append(lines_text(lines))
             else:
                 self._lost(lines, "text after the goal heading that is no label, "
                                   "table or comment of the profile")
@@ -246,9 +262,11 @@ class _Parser:
     def _on_goals_header(self, header: TableHeader) -> None:
         """A goals table's header row; a table of another kind than the one before
         (the financial goals after the others) starts without an area."""
-        if self.table is not None and self.table.spec is not header.spec:
+        if self.goals_spec is not None and self.goals_spec is not header.spec:
             self.area = None
+        self.goals_spec = header.spec
         self.table, self.activity, self.awaiting = header, None, None
+        self.ruled_rows = False
         if header.spec.level is not None:
             self.level = header.spec.level
         elif self.level == "ekonomi":
@@ -284,6 +302,7 @@ class _Parser:
                 continue
             self._start_goal_row(row, band, block.page, key, raw, header)
         self.grid_open = block.last_on_page
+        self.ruled_rows = True
 
     def _start_goal_row(self, row: Row, band, page: int, key, raw, header: TableHeader) -> None:
         number, title = goaltable.split_number(row.text("title"))
@@ -508,7 +527,8 @@ def _drafts_to_goals(drafts: list[_Draft], catalogue: Catalogue, profile: Profil
             ordinal=ordinal, parent_ordinal=parent_ordinal,
             area=area, title=d.heading.text, title_raw=d.heading.text,
             assessment_raw=d.assessment_raw or None, assessment=d.assessment,
-            comment=join_parts(d.comment), page=d.heading.page,
+            comment=join_parts(d.comment), description=join_parts(d.description),
+            page=d.heading.page,
             activities=tuple(a.to_record(labels) for a in d.activities),
             measures=tuple(_with_note(d.measures, join_parts(d.measure_note)))))
         warnings.extend(d.warnings)

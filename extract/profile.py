@@ -137,6 +137,9 @@ class Profile:
     # the text after an assessment (a sentence after it, the paragraph under it) is the
     # goal's comment, with no label of its own
     comment_after_assessment: bool = False
+    # paragraphs between a goal's heading and its first label or table are its own
+    # description (else they are text no field takes: a warning)
+    goal_description: bool = False
     statuses: dict[str, str] = field(default_factory=dict)  # printed → key
     assessments: dict[str, str] = field(default_factory=dict)
     tables: tuple[TableSpec, ...] = ()
@@ -247,8 +250,8 @@ def _read(path: Path) -> tuple[dict, str]:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
-        raise ProfileError(path, int(m.group(1)) if m else None, "",
-                           f"not valid TOML: {e}") from None
+        line = int(m.group(1)) if m else (len(text.splitlines()) or None)  # "at end of document"
+        raise ProfileError(path, line, "", f"not valid TOML: {e}") from None
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -263,13 +266,11 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 def _line_of(text: str, keypath: tuple) -> int | None:
-    """The line where ``keypath`` (keys and array indexes) is written, best effort."""
+    """The first line that writes ``keypath`` (keys and array indexes) or a key under it."""
     header_re = re.compile(r"^\s*(\[\[?)\s*([\w.\"' -]+?)\s*\]\]?\s*(#.*)?$")
     counts: dict[str, int] = {}
     current: tuple = ()
-    names = [k for k in keypath if isinstance(k, str)]
-    path_keys = [k for k in keypath]
-    best = None
+    want = tuple(keypath)
     for number, line in enumerate(text.splitlines(), start=1):
         m = header_re.match(line)
         if m:
@@ -279,18 +280,16 @@ def _line_of(text: str, keypath: tuple) -> int | None:
                 current = tuple(name.split(".")) + (counts[name],)
             else:
                 current = tuple(name.split("."))
-            if list(current) == path_keys[: len(current)] and best is None and len(current) == len(path_keys):
-                best = number
+            if current[:len(want)] == want:
+                return number
             continue
         key_m = re.match(r"^\s*([\w\"' .-]+?)\s*=", line)
         if not key_m:
             continue
         key = tuple(p.strip().strip('"').strip("'") for p in key_m.group(1).split("."))
-        full = current + key
-        if list(full) == path_keys[: len(full)] or (names and key[-1] == names[-1]
-                                                     and list(current) == path_keys[: len(current)]):
+        if (current + key)[:len(want)] == want:
             return number
-    return best
+    return None
 
 
 # building and checking ----------------------------------------------------------------
@@ -324,10 +323,13 @@ class _Builder:
         return node
 
     def string(self, keypath: tuple, default=None, required: bool = False) -> str | None:
-        value = self.get(keypath, default)
-        if value is None and required:
-            self.fail(keypath, "is required")
-        if value is not None and (not isinstance(value, str) or not value.strip()):
+        missing = object()
+        value = self.get(keypath, missing)
+        if value is missing:
+            if required:
+                self.fail(keypath, "is required")
+            return default
+        if not isinstance(value, str) or not value.strip():
             self.fail(keypath, "must be a non-empty string")
         return value
 
@@ -383,7 +385,8 @@ def _build(raw: dict, path: Path, text: str) -> Profile:
         numbered=_numbered(b),
         headings=_heading_rules(b, ("headings", "prefixed"), HEADING_ROLES),
         labels=_labels(b),
-        comment_after_assessment=_comment_after_assessment(b),
+        comment_after_assessment=_flag(b, ("labels", "comment_after_assessment")),
+        goal_description=_flag(b, ("labels", "goal_description")),
         statuses=statuses,
         assessments=assessments,
         tables=_tables(b),
@@ -401,10 +404,7 @@ def _build(raw: dict, path: Path, text: str) -> Profile:
 
 def _numbered(b: _Builder) -> bool:
     b.table(("headings",), frozenset({"numbered", "prefixed"}))
-    value = b.get(("headings", "numbered"), False)
-    if not isinstance(value, bool):
-        b.fail(("headings", "numbered"), "must be true or false")
-    return value
+    return _flag(b, ("headings", "numbered"))
 
 
 def _one_phrase(b: _Builder, keypath: tuple) -> Phrase | None:
@@ -440,7 +440,7 @@ def compile_title_form(form: str) -> re.Pattern:
     Words are matched folded; punctuation and spaces between them are loose (any
     run of non-letters), so ``Målavstämning tertial 1, 2025`` matches too.
     """
-    parts = re.split(r"(\{[a-z-]+\})", form)
+    parts = re.split(r"(\{[^}]*\})", form)
     regex = []
     for part in parts:
         if not part:
@@ -493,14 +493,14 @@ def _heading_rules(b: _Builder, keypath: tuple, roles: frozenset, array: bool = 
 
 
 def _labels(b: _Builder) -> dict[str, tuple[Phrase, ...]]:
-    b.table(("labels",), LABEL_ROLES | {"comment_after_assessment"})
+    b.table(("labels",), LABEL_ROLES | {"comment_after_assessment", "goal_description"})
     return {role: b.phrases(("labels", role)) for role in LABEL_ROLES}
 
 
-def _comment_after_assessment(b: _Builder) -> bool:
-    value = b.get(("labels", "comment_after_assessment"), False)
+def _flag(b: _Builder, keypath: tuple) -> bool:
+    value = b.get(keypath, False)
     if not isinstance(value, bool):
-        b.fail(("labels", "comment_after_assessment"), "must be true or false")
+        b.fail(keypath, "must be true or false")
     return value
 
 
@@ -520,7 +520,7 @@ def _tables(b: _Builder) -> tuple[TableSpec, ...]:
         kind = b.choice(kp + ("kind",), TABLE_KINDS, required=True)
         columns_raw = b.table(kp + ("columns",), COLUMN_ROLES[kind])
         if FIRST_ROLE[kind] not in columns_raw:
-            b.fail(kp + ("columns",), f"a {kind} table needs a {FIRST_ROLE[kind]} column")
+            b.fail(kp + ("columns",), f"a table of {kind} needs a {FIRST_ROLE[kind]} column")
         columns = tuple((role, b.phrases(kp + ("columns", role))) for role in columns_raw)
         for role, phrases in columns:
             if not phrases:
@@ -534,9 +534,7 @@ def _tables(b: _Builder) -> tuple[TableSpec, ...]:
             if slot not in UNDER_ROW_SLOTS:
                 b.fail(kp + ("under_row",), f"{slot!r} is not one of: "
                                             f"{', '.join(sorted(UNDER_ROW_SLOTS))}")
-        ruled = b.get(kp + ("ruled",), False)
-        if not isinstance(ruled, bool):
-            b.fail(kp + ("ruled",), "must be true or false")
+        ruled = _flag(b, kp + ("ruled",))
         out.append(TableSpec(kind, columns, required, b.choice(kp + ("level",), LEVELS), ruled,
                              under))
     return tuple(out)

@@ -59,7 +59,7 @@ def report_texts(report: ReportRecord):
         if value:
             yield value
     for g in report.goals:
-        yield from (v for v in (g.title_raw, g.comment) if v)
+        yield from (v for v in (g.title_raw, g.comment, g.description) if v)
         for a in g.activities:
             yield from (v for v in (a.title_raw, a.description, a.comment, a.responsible) if v)
         yield from (v for m in g.measures for v in (m.name, m.note) if v)
@@ -112,6 +112,7 @@ def _normalize_goal(goal: GoalRecord, fix: _Fixer) -> GoalRecord:
         assessment=goal.assessment or (fix.assessment(goal.assessment_raw, goal.page)
                                        if goal.assessment_raw else None),
         comment=fix.text(goal.comment),
+        description=fix.text(goal.description),
         area=fix.text(goal.area),
         activities=tuple(_normalize_activity(a, fix) for a in goal.activities),
         measures=tuple(_normalize_measure(m, fix) for m in goal.measures),

@@ -61,10 +61,17 @@ class Style:
     chapter_new_page: bool = True
     rules: bool = True
     running: dict = field(default_factory=dict)
+    # Labels printed in other words ({"Bedömning": "Måluppfyllelse"}): the same report
+    # as another template would print it, to test what a parser does with new words.
+    words: dict = field(default_factory=dict)
 
     @property
     def bold(self) -> str:
         return BOLD[self.font]
+
+    def say(self, label: str) -> str:
+        """A label as this report prints it."""
+        return self.words.get(label, label)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Style":

@@ -31,12 +31,12 @@ def status_label(key: str) -> str:
 def activity_columns(flow: Flow, kind: str) -> list[Column]:
     """The header row of the activity table, left to right."""
     s = flow.s
-    cols = [Column(TITLE_HEADER, flow.left)]
+    cols = [Column(s.say(TITLE_HEADER), flow.left)]
     if kind == "tertial" and s.status_col is not None:
-        cols.append(Column("Status", flow.col(s.status_col)))
+        cols.append(Column(s.say("Status"), flow.col(s.status_col)))
     if s.start_col is not None:
-        cols.append(Column("Startdatum", flow.col(s.start_col)))
-    cols.append(Column("Slutdatum", flow.col(s.end_col)))
+        cols.append(Column(s.say("Startdatum"), flow.col(s.start_col)))
+    cols.append(Column(s.say("Slutdatum"), flow.col(s.end_col)))
     return cols
 
 
@@ -76,13 +76,13 @@ def activity_row(flow: Flow, columns: list[Column], act: dict) -> None:
     cells: list[tuple[Column, list[str], str | None]] = []
     for i, col in enumerate(columns):
         width = _width_after(columns, i, flow.right)
-        if col.label == TITLE_HEADER:
+        if col.label == s.say(TITLE_HEADER):
             cells.append((col, wrap(act["title"], s.font, size, width), None))
-        elif col.label == "Status":
+        elif col.label == s.say("Status"):
             icon = size * 1.12
             label = status_label(act["status"])
             cells.append((col, wrap(label, s.font, size, width - icon), act["status"]))
-        elif col.label == "Startdatum":
+        elif col.label == s.say("Startdatum"):
             cells.append((col, [act.get("start_date") or ""], None))
         else:
             cells.append((col, [act.get("end_date") or ""], None))
@@ -112,7 +112,7 @@ def under_row_tertial(flow: Flow, act: dict) -> None:
     if act.get("description"):
         flow.paragraph(act["description"], size=flow.s.small, after=3)
     if act.get("comment"):
-        labelled_paragraph(flow, "Kommentar", act["comment"])
+        labelled_paragraph(flow, flow.s.say("Kommentar"), act["comment"])
 
 
 def under_row_uppsikt(flow: Flow, act: dict) -> None:
@@ -142,7 +142,7 @@ def assessment_block(flow: Flow, goal: dict) -> None:
     """``Bedömning`` + coloured circle and assessment, optional Kommentar."""
     size = flow.s.size
     flow.ensure(flow.lead(size) * 2)
-    flow.line("Bedömning", flow.s.bold, size)
+    flow.line(flow.s.say("Bedömning"), flow.s.bold, size)
     key = goal["assessment"]
     if key not in ASSESSMENT_LABELS:
         raise ValueError(f"unknown assessment key {key!r}")
@@ -151,7 +151,7 @@ def assessment_block(flow: Flow, goal: dict) -> None:
     flow.skip(4)
     if goal.get("comment"):
         flow.ensure(flow.lead(size) * 2)
-        flow.line("Kommentar", flow.s.bold, size)
+        flow.line(flow.s.say("Kommentar"), flow.s.bold, size)
         flow.paragraph(goal["comment"], after=4)
     flow.skip(4)
 

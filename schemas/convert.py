@@ -31,6 +31,7 @@ def report_to_rows(report: ReportRecord, extractor_version: str) -> dict[str, li
             "assessment_raw": goal.assessment_raw, "comment": goal.comment,
             "page": goal.page, "goal_key": goal.goal_key,
             "ordinal": goal.ordinal, "parent_ordinal": goal.parent_ordinal,
+            "description": goal.description,
         })
         for ordinal, act in enumerate(goal.activities, start=1):
             row = asdict(act)

@@ -55,6 +55,7 @@ class GoalRecord:
     measures: tuple[MeasureRecord, ...] = ()
     ordinal: int = 0  # 1-based, reading order within the report
     parent_ordinal: int | None = None
+    description: str | None = None  # a paragraph of the goal's own under its heading
 
 
 @dataclass(frozen=True, slots=True)

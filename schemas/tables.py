@@ -53,6 +53,7 @@ GOALS = pa.schema([
     ("assessment_raw", pa.string()),
     ("ordinal", pa.int16()),
     ("parent_ordinal", pa.int16()),
+    ("description", pa.string()),
 ])
 
 ACTIVITIES = pa.schema([
