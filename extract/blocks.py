@@ -23,6 +23,7 @@ HEADING_SIZE_FACTOR = 1.08
 # OCR sizes are estimates: a chapter heading must stand out more (an icon read as
 # "9" before "Uppfyllt" is not chapter 9).
 OCR_HEADING_SIZE_FACTOR = 1.25
+OCR_PLAIN_HEADING_FACTOR = 1.45
 # Two lines further apart than this many font sizes (centre to centre) start a new paragraph.
 PARAGRAPH_PITCH = 1.55
 LABEL_SIMILARITY = 80
@@ -295,26 +296,45 @@ def prefixed_heading(line: Line, profile: Profile, size: float) -> _Prefixed | N
         return None
     words = fold_words(line.words)
     ocr = any(w.approximate for w in line.words)
-    styled = line.bold or line.size >= HEADING_SIZE_FACTOR * size or (ocr and line.size >= 0.9 * size)
+    larger = line.size >= HEADING_SIZE_FACTOR * size
+    styled = line.bold or larger or (ocr and line.size >= 0.9 * size)
     if not styled:
         return None
     best = None
     for rule in profile.headings:
         m = match_at(rule.phrase, words, 0)
-        if m and (best is None or m.end > best.skip):
+        if not m:
+            continue
+        # a scan has no bold: a prefix printed with a colon must show it, or stand out by size
+        if ocr and not larger and rule.phrase.colon and not _colon_after(line, m.end):
+            continue
+        if best is None or m.end > best.skip:
             best = _Prefixed(rule, m.number, m.end)
     if best is None or (best.skip >= len(line.words) and best.rule.role == "goal"):
         return None
     return best
 
 
-def plain_heading(line: Line, size: float) -> bool:
+def _colon_after(line: Line, end: int) -> bool:
+    """A colon right after the first ``end`` words of the line (on the last, or alone)."""
+    if line.words[end - 1].text.rstrip().endswith(":"):
+        return True
+    return end < len(line.words) and line.words[end].text.startswith(":")
+
+
+def plain_heading(line: Line, size: float, prev: Line | None) -> bool:
     """A heading without number or known prefix (``Ekonomi``, ``Sammanfattning``): bold
-    and larger than the body, or much larger. It ends a goal's section."""
+    and larger than the body, or much larger, with space above it. It ends a goal's
+    section. OCR sizes are estimates (a short line's can be a third off), so a scan's
+    heading must stand out more and begin with a capital."""
+    if not any(c.isalpha() for c in line.text):
+        return False
+    if prev is not None and prev.page == line.page and line.top - prev.bottom < 0.6 * line.size:
+        return False  # no space above: a line of the text or table before
     if any(w.approximate for w in line.words):
-        return line.size >= OCR_HEADING_SIZE_FACTOR * size and len(line.words) <= 8
-    letters = any(c.isalpha() for c in line.text)
-    return letters and ((line.bold and line.size >= 1.15 * size) or line.size >= 1.35 * size)
+        return (line.size >= OCR_PLAIN_HEADING_FACTOR * size and len(line.words) <= 8
+                and line.words[0].text[:1].isupper())
+    return (line.bold and line.size >= 1.15 * size) or line.size >= 1.35 * size
 
 
 def grid_header(band: Band, profile: Profile, year: int | None) -> TableHeader | None:
@@ -384,13 +404,19 @@ def _tables_in(grid: Grid, profile: Profile, year: int | None, open_header: Tabl
                 out.append((grid.part(start, i), header))
             start, header, size = i, headers[i], headers[i].size
             continue
-        if start is not None and size and any(l.size > 1.2 * size and _wordy(l) for l in band.lines):
+        if start is not None and size and any(_larger(l, size) and _wordy(l) for l in band.lines):
             if i > start:
                 out.append((grid.part(start, i), header))
             start, header = None, None
     if start is not None and start < len(grid.bands):
         out.append((grid.part(start, len(grid.bands)), header))
     return out
+
+
+def _larger(line: Line, size: float) -> bool:
+    """Set larger than a table's header: a heading. OCR's sizes are estimates."""
+    ocr = any(w.approximate for w in line.words)
+    return line.size > (1.6 if ocr else 1.2) * size
 
 
 def _wordy(line: Line) -> bool:
@@ -448,7 +474,7 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
                 heading.clear()
                 state.reset()
 
-        for line in lines:
+        for n, line in enumerate(lines):
             g = grid_of.get(id(line))
             if g is not None:
                 if g not in emitted:
@@ -486,7 +512,7 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
                 heading.append(line)
                 continue
             flush_heading()
-            if plain_heading(line, size) and not profile.numbered:
+            if plain_heading(line, size, lines[n - 1] if n else None) and not profile.numbered:
                 flush_para()
                 heading.append(line)
                 state.set(None, 0, "section", None, None, "heading without number or prefix")

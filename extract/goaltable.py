@@ -40,7 +40,9 @@ def section_of(band: Band, profile: Profile) -> Section | None:
 
 
 def marks_in(band: Band, x0: float, x1: float, marks: tuple[Mark, ...]) -> list[Mark]:
-    return [m for m in marks if band.top - 1 <= m.ymid <= band.bottom + 1 and x0 - 2 <= m.xmid <= x1 + 2]
+    """The symbols (about square marks) standing in a band between two x positions."""
+    return [m for m in marks if m.squarish and band.top - 1 <= m.ymid <= band.bottom + 1
+            and x0 - 2 <= m.xmid <= x1 + 2]
 
 
 def row_assessment(row: Row, band: Band, column, marks: tuple[Mark, ...], legend: Legend,

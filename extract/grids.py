@@ -200,7 +200,7 @@ def fill_grid(skeleton: _Skeleton, lines: list[Line], page: int) -> Grid:
         xs = _distinct_x([v.x for v in skeleton.verticals if v.top <= y0 + JOIN and v.bottom >= y1 - JOIN])
         inner = [x for x in xs if skeleton.x0 + JOIN < x < skeleton.x1 - JOIN]
         edges = [skeleton.x0, *inner, skeleton.x1]
-        band_words = [w for l in band_lines for w in l.words]
+        band_words = [w for l in band_lines for w in l.words if not _is_border(w, xs)]
         cells = []
         for a, b in zip(edges, edges[1:]):
             cell_words = [w for w in band_words if a <= w.xmid < b or (b == edges[-1] and w.xmid >= b)
@@ -209,6 +209,16 @@ def fill_grid(skeleton: _Skeleton, lines: list[Line], page: int) -> Grid:
         bands.append(Band(y0, y1, tuple(cells), frozenset(id(l) for l in band_lines)))
     return Grid(page, skeleton.x0, top, skeleton.x1, bottom, tuple(bands),
                 tuple(x for x in columns if skeleton.x0 + JOIN < x < skeleton.x1 - JOIN))
+
+
+BORDER_GLYPHS = frozenset("|¦‖[]!lI1")
+
+
+def _is_border(word: Word, xs: list[float]) -> bool:
+    """A cell border that OCR read as a letter (``|``, ``l``, ``[``), on a vertical rule."""
+    if not word.approximate or not set(word.text) <= BORDER_GLYPHS:
+        return False
+    return word.text in ("|", "¦", "‖") or any(abs(word.xmid - x) <= SNAP + 1 for x in xs)
 
 
 def _distinct_x(values: list[float]) -> list[float]:

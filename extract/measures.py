@@ -40,10 +40,17 @@ def split_unit_from_name(name: str) -> tuple[str, str | None]:
         head, _, tail = name.rpartition("(")
         if len(tail) <= MAX_UNIT:
             unit = tail[:-1].strip() or None
-            if unit and OCR_PERCENT.fullmatch(unit):
+            if unit and (OCR_PERCENT.fullmatch(unit) or _misread_percent(unit)):
                 unit = "%"
             return head.strip(), unit
     return name, None
+
+
+def _misread_percent(unit: str) -> bool:
+    """A unit is no number: figures in brackets after a name are OCR's per cent sign
+    (``(90)``, ``(260)``, ``(92/0)``), unless they are a year."""
+    return (len(unit) <= 4 and re.fullmatch(r"[\d/o%]+", unit) is not None
+            and re.fullmatch(r"(19|20)\d\d", unit) is None)
 
 
 def split_value(text: str | None) -> tuple[str | None, str | None]:
@@ -55,6 +62,26 @@ def split_value(text: str | None) -> tuple[str | None, str | None]:
     if m:
         return m.group("value").strip(), m.group("unit")
     return text, None
+
+
+# An arrow's head holds most of its ink: ink this far above (below) its middle points up (down).
+TILT = 0.06
+
+
+def trend_of_mark(mark) -> str | None:
+    """The trend a drawn arrow or triangle shows: its shape, or where its head is."""
+    if mark.kind == "glyph":
+        return trend_of(mark.char)
+    if mark.shape in ("triangle_up", "triangle_down"):
+        return "up" if mark.shape == "triangle_up" else "down"
+    if mark.kind == "pixels":
+        if mark.tilt < -TILT:
+            return "up"
+        if mark.tilt > TILT:
+            return "down"
+        w, h = mark.x1 - mark.x0, mark.bottom - mark.top
+        return "flat" if w > 1.5 * h else None
+    return None
 
 
 def trend_of(text: str | None) -> str | None:

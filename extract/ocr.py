@@ -44,7 +44,7 @@ from malrapport.extract import pixels, render, tesseract
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.render import PageTooLarge, RenderError
 from malrapport.extract.tesseract import PixelWord, TesseractError, TesseractNotFound
-from malrapport.schemas.words import PageWords, Rule, Word
+from malrapport.schemas.words import Mark, PageWords, Rule, Word
 
 __all__ = ["ocr_page", "OcrError", "PageTooLarge", "RenderError", "TesseractError", "TesseractNotFound"]
 
@@ -79,6 +79,7 @@ class _Reading:
     skew: float
     image_rotated: bool  # True: the image was deskewed; False: the boxes still need it
     rules: tuple[tuple[float, float, float, float], ...] = ()  # px, deskewed frame
+    marks: tuple[tuple[tuple[float, float, float, float], pixels.PixelMark], ...] = ()  # same
 
     @property
     def mean_conf(self) -> float:
@@ -117,7 +118,48 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
         dx, dy = offset
         words = tuple(dataclasses.replace(w, left=w.left + dx, top=w.top + dy) for w in words)
     rules = page_rules(small, small_dpi, pimg.px_size, skew)
-    return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image, rules)
+    marks = page_marks(pimg, words, rotate_image, skew)
+    return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image, rules, marks)
+
+
+# Words that mask ink when marks are looked for: real words, not a symbol OCR read as "@".
+MASK_MIN_CONF = 60.0
+MARK_DPI = 150
+
+
+def _rotate(x: float, y: float, angle: float, size: tuple[int, int]) -> tuple[float, float]:
+    """A point of the skewed image in the deskewed frame (``render.deskew``'s mapping);
+    a negative angle maps back."""
+    cx, cy = size[0] / 2, size[1] / 2
+    a = math.radians(angle)
+    cos, sin = math.cos(a), math.sin(a)
+    return cos * (x - cx) + sin * (y - cy) + cx, -sin * (x - cx) + cos * (y - cy) + cy
+
+
+def page_marks(pimg: render.PageImage, words: tuple[PixelWord, ...], rotated: bool, skew: float):
+    """Symbols of the page (circles, smileys) found where no word is, on a 150 dpi copy
+    in the scan's own frame; boxes come back in full-size pixels of the deskewed frame."""
+    small, small_dpi = pimg.preview(min_dpi=MARK_DPI)
+    scale = small.width / pimg.px_size[0]
+    boxes = []
+    for w in words:
+        if w.conf < MASK_MIN_CONF or sum(c.isalnum() for c in w.text) < 2:
+            continue
+        x0, y0, x1, y1 = w.left, w.top, w.left + w.width, w.top + w.height
+        if rotated and abs(skew) >= render.MIN_SKEW:  # the words are deskewed already
+            (x0, y0), (x1, y1) = (_rotate(x0, y0, -skew, pimg.px_size),
+                                  _rotate(x1, y1, -skew, pimg.px_size))
+        boxes.append(pixels.PixelBox(int(x0 * scale), int(y0 * scale), int(x1 * scale) + 1,
+                                     int(y1 * scale) + 1))
+    out = []
+    for mark in pixels.find_marks(small, small_dpi, boxes):
+        b = mark.box
+        cx, cy = (b.x0 + b.x1) / 2 / scale, (b.y0 + b.y1) / 2 / scale
+        if abs(skew) >= render.MIN_SKEW:
+            cx, cy = _rotate(cx, cy, skew, pimg.px_size)
+        hw, hh = (b.x1 - b.x0) / 2 / scale, (b.y1 - b.y0) / 2 / scale
+        out.append(((cx - hw, cy - hh, cx + hw, cy + hh), mark))
+    return tuple(out)
 
 
 def page_rules(small, small_dpi: float, size: tuple[int, int], skew: float
@@ -256,8 +298,11 @@ def to_page_words(reading: _Reading, number: int, width: float, height: float,
         notes.append(f"deskewed {reading.skew:+.2f}°")
     rules = tuple(Rule(round(x0 * sx, 2), round(y0 * sy, 2), round(x1 * sx, 2), round(y1 * sy, 2))
                   for x0, y0, x1, y1 in reading.rules)
+    marks = tuple(Mark(round(x0 * sx, 2), round(y0 * sy, 2), round(x1 * sx, 2), round(y1 * sy, 2),
+                       "pixels", colour=m.colour, shape=m.shape, thumb=m.thumb, tilt=m.tilt)
+                  for (x0, y0, x1, y1), m in reading.marks)
     return PageWords(number=number, width=width, height=height, words=tuple(words), source="ocr",
-                     note="; ".join(notes), rules=rules)
+                     note="; ".join(notes), rules=rules, marks=marks)
 
 
 def ocr_page(pdf_path: Path, page_index: int, options: ExtractOptions) -> PageWords:

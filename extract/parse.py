@@ -23,7 +23,7 @@ from malrapport.extract.catalogue import Catalogue
 from malrapport.extract import goaltable
 from malrapport.extract.dates import end_of_period, parse_date
 from malrapport.extract.layout import Line
-from malrapport.extract.measures import cells_to_measure, extend_name
+from malrapport.extract.measures import cells_to_measure, extend_name, trend_of_mark
 from malrapport.extract.profile import Profile
 from malrapport.extract.symbols import Legend
 from malrapport.extract.tables import Row, band_to_row, lines_to_rows, measure_cells
@@ -416,8 +416,22 @@ class _Parser:
                    and 0 < line.ymid - prev.ymid < 1.6 * line.size)
         if wrapped:
             self.goal.measures[-1] = extend_name(self.goal.measures[-1], cells["name"])
-        else:
-            self.goal.measures.append(cells_to_measure(cells))
+            return
+        measure = cells_to_measure(cells)
+        if measure.trend is None and self.table.has("trend"):
+            measure = dataclasses.replace(measure, trend=self._drawn_trend(line))
+        self.goal.measures.append(measure)
+
+    def _drawn_trend(self, line: Line) -> str | None:
+        """A trend drawn, not written: an arrow or triangle in the trend column of the line."""
+        col = next(c for c in self.table.columns if c.name == "trend")
+        right = max((c.x0 for c in self.table.columns if c.x0 > col.x0), default=col.x1 + 60)
+        for mark in self.marks.get(line.page, ()):
+            if (line.top - 3 <= mark.ymid <= line.bottom + 3 and col.x0 - 12 <= mark.xmid < right):
+                trend = trend_of_mark(mark)
+                if trend:
+                    return trend
+        return None
 
 
 def _is_fragment(row: Row, previous: Row, header: TableHeader, statuses: tuple[str, ...]) -> bool:

@@ -25,7 +25,8 @@ INK_MARGIN = 45  # a pixel this much darker than the paper is ink
 INK_MAX = 200
 MIN_RULE_PT = 30.0  # a rule is at least this long
 MAX_RULE_PT = 3.0  # and at most this thick (on average)
-MARK_MIN_PT, MARK_MAX_PT = 4.0, 24.0
+MARK_MIN_PT, MARK_MAX_PT = 6.0, 24.0
+MARK_ASPECT = 3.5
 THUMB = 8
 
 
@@ -43,12 +44,13 @@ class PixelMark:
     colour: tuple[int, int, int]
     thumb: tuple[int, ...]
     shape: str
+    tilt: float  # where its ink sits, -0.5 (at the top) to 0.5 (at the bottom): an arrow's head
 
 
-def _reduced(img: Image.Image, dpi: float) -> tuple[np.ndarray, float]:
-    """Ink of a copy reduced to about WORK_DPI: darker than the paper by a margin (a thin
-    rule averaged down with the paper around it is still darker than paper)."""
-    factor = max(1, int(round(dpi / WORK_DPI)))
+def _reduced(img: Image.Image, dpi: float, work_dpi: float = WORK_DPI) -> tuple[np.ndarray, float]:
+    """Ink of a copy reduced to about ``work_dpi``: darker than the paper by a margin (a
+    thin rule averaged down with the paper around it is still darker than paper)."""
+    factor = max(1, int(round(dpi / work_dpi)))
     small = img.convert("L").reduce(factor) if factor > 1 else img.convert("L")
     a = np.asarray(small)
     paper = float(np.percentile(a, 90)) if a.size else 255.0
@@ -121,7 +123,7 @@ def find_rules(img: Image.Image, dpi: float) -> list[PixelBox]:
 def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[PixelMark]:
     """Blobs of a symbol's size where no word is: circles, smileys, squares."""
     grey = img.convert("L") if img.mode not in ("L", "RGB") else img
-    mask, factor = _reduced(grey, dpi)
+    mask, factor = _reduced(grey, dpi, work_dpi=dpi)
     work_dpi = dpi / factor
     lo = MARK_MIN_PT / 72 * work_dpi
     hi = MARK_MAX_PT / 72 * work_dpi
@@ -132,14 +134,20 @@ def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[Pixe
     out = []
     for x0, y0, x1, y1 in _blobs(ink):
         w, h = x1 - x0, y1 - y0
-        if not (lo <= w <= hi and lo <= h <= hi and max(w, h) <= 1.6 * min(w, h)):
+        # symbols are about square; an arrow (a trend) may be up to three times as long as wide
+        if not (max(w, h) >= lo and max(w, h) <= hi and min(w, h) >= lo / 3
+                and max(w, h) <= MARK_ASPECT * min(w, h)):
             continue
-        fill = ink[y0:y1, x0:x1].mean()
-        if fill < 0.25:  # a frame or a stroke, not a symbol
+        blob = ink[y0:y1, x0:x1]
+        fill = blob.mean()
+        if fill < 0.12:  # a frame or a thin stroke, not a symbol
             continue
+        rows = np.nonzero(blob)[0]
+        tilt = float((rows.mean() + 0.5) / h - 0.5) if len(rows) else 0.0
         box = PixelBox(int(x0 * factor), int(y0 * factor), int(x1 * factor), int(y1 * factor))
         crop = img.crop((box.x0, box.y0, box.x1, box.y1))
-        out.append(PixelMark(box, _ink_colour(crop), _thumb(crop), "round" if fill < 0.9 else "square"))
+        shape = "square" if fill >= 0.9 else "round" if max(w, h) <= 1.6 * min(w, h) else "long"
+        out.append(PixelMark(box, _ink_colour(crop), _thumb(crop), shape, round(tilt, 3)))
     return out
 
 

@@ -75,6 +75,11 @@ class Phrase:
     text: str
     words: tuple[str, ...]
 
+    @property
+    def colon(self) -> bool:
+        """Printed with a colon after its words (``Nämndmål:``)."""
+        return self.text.rstrip().endswith(":")
+
     @classmethod
     def of(cls, text: str) -> "Phrase":
         words = []

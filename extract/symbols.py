@@ -85,7 +85,7 @@ def _distance(a: Mark, b: Mark) -> float | None:
 def marks_on(line: Line, marks: tuple[Mark, ...]) -> list[Mark]:
     """The marks standing on a line (their middle within its height), left to right."""
     top, bottom = line.top - 2, line.bottom + 2
-    return sorted((m for m in marks if top <= m.ymid <= bottom
+    return sorted((m for m in marks if m.squarish and top <= m.ymid <= bottom
                    and line.words[0].x0 - LEGEND_REACH <= m.xmid <= line.words[-1].x1 + 20),
                   key=lambda m: m.x0)
 

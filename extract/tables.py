@@ -29,6 +29,8 @@ WRAPPING_COLUMNS = frozenset({"title", "status", "responsible", "?"})
 BOUNDARY_PAD = 1.2
 ROW_SIZE_TOLERANCE = 0.05
 OCR_ROW_SIZE_TOLERANCE = 0.08
+# OCR's size of a line of one or two words is an estimate from few letters.
+OCR_SHORT_LINE_TOLERANCE = 0.2
 # Neighbouring cells stand at least this many font sizes apart; closer words
 # are one run of text that merely crosses a column boundary.
 CELL_GAP = 0.8
@@ -167,7 +169,9 @@ def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None,
     if line.italic != first.italic:
         return False  # a comment set in italics under the row
     ocr = any(w.approximate for w in line.words)
-    tolerance = OCR_ROW_SIZE_TOLERANCE if ocr else ROW_SIZE_TOLERANCE
+    tolerance = ROW_SIZE_TOLERANCE
+    if ocr:
+        tolerance = OCR_SHORT_LINE_TOLERANCE if len(line.words) <= 2 else OCR_ROW_SIZE_TOLERANCE
     return abs(line.size - first.size) <= tolerance * first.size
 
 

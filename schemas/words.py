@@ -88,10 +88,17 @@ class Mark:
     char: str = ""  # glyph: the character in the text layer
     font: str = ""  # glyph: the font's name
     thumb: tuple[int, ...] = ()
+    tilt: float = 0.0  # pixels: where its ink sits, -0.5 top to 0.5 bottom (an arrow's head)
 
     @property
     def xmid(self) -> float:
         return (self.x0 + self.x1) / 2
+
+    @property
+    def squarish(self) -> bool:
+        """About as wide as tall: a symbol, not an arrow or a dash."""
+        w, h = self.x1 - self.x0, self.bottom - self.top
+        return max(w, h) <= 1.8 * max(min(w, h), 0.01)
 
     @property
     def ymid(self) -> float:
