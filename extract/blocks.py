@@ -392,6 +392,7 @@ def _tables_in(grid: Grid, profile: Profile, year: int | None, open_header: Tabl
     grid, rows going on from the table before) up to the next header row, or up to a
     row holding a heading (text larger than the table's): what stands between two
     tables of one width is no row of either."""
+    grid = _split_header_bands(grid, profile, year)
     headers = [grid_header(b, profile, year) for b in grid.bands]
     out = []
     start, header = None, None
@@ -413,10 +414,55 @@ def _tables_in(grid: Grid, profile: Profile, year: int | None, open_header: Tabl
     return out
 
 
+def _split_header_bands(grid: Grid, profile: Profile, year: int | None) -> Grid:
+    """A band without vertical rules that holds a header row among other lines (its own
+    rules lost: a dark header band on a scan) is cut around the header row."""
+    bands = []
+    for band in grid.bands:
+        if len(band.cells) == 1 and len(band.source) > 1 and grid_header(band, profile, year) is None:
+            line = next((l for l in band.source if (h := table_header(l, profile, year)) is not None
+                         and h.spec.ruled), None)
+            if line is not None:
+                bands.extend(b for b in band.split_at(line, grid.page) if b is not None)
+                continue
+        bands.append(band)
+    return grid.with_bands(bands) if len(bands) != len(grid.bands) else grid
+
+
 def _larger(line: Line, size: float) -> bool:
     """Set larger than a table's header: a heading. OCR's sizes are estimates."""
     ocr = any(w.approximate for w in line.words)
     return line.size > (1.6 if ocr else 1.2) * size
+
+
+def _repeated(line: Line, header: TableHeader | None, year: int | None) -> TableHeader | None:
+    """The open table's header row repeated on a new page, of which OCR lost a cell
+    (``Bedömning Kommentar`` for ``Mål Bedömning Kommentar``): two of its cells at least,
+    each at its column's place, and nothing else on the line."""
+    if header is None or header.spec is None or line.page == header.page:
+        return None
+    words = fold_words(line.words)
+    found, i = 0, 0
+    while i < len(words):
+        hit = None
+        for col in header.columns:
+            phrases = dict(header.spec.columns).get(col.name, ())
+            m = best_at(phrases, words, i, year)
+            if m and abs(line.words[i].x0 - col.x0) < 2 * line.size:
+                hit = m[1]
+                break
+        if hit is None:
+            if any(c.isalnum() for c in words[i]):
+                return None
+            i += 1
+            continue
+        found += 1
+        i = hit.end
+    if found < 2:
+        return None
+    return TableHeader(header.kind, header.columns, line.page, header.size, header.spec, line,
+                       f"the table's header row repeated, read by its columns' places "
+                       f"({found} of {len(header.columns)} cells)")
 
 
 def _wordy(line: Line) -> bool:
@@ -449,8 +495,6 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
         page_rules = rules[index] if rules and index < len(rules) else ()
         number = lines[0].page if lines else index + 1
         grids = _page_grids(lines, page_rules, number, profile, year, open_header)
-        if grids:
-            open_header = next((h for _g, h, _t in reversed(grids) if h is not None), open_header)
         grid_of: dict[int, int] = {}
         for g, (_grid, _header, taken) in enumerate(grids):
             for line_id in taken:
@@ -517,7 +561,7 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
                 heading.append(line)
                 state.set(None, 0, "section", None, None, "heading without number or prefix")
                 continue
-            header = table_header(line, profile, year)
+            header = table_header(line, profile, year) or _repeated(line, open_header, year)
             if header is not None:
                 flush_para()
                 blocks.append(header)

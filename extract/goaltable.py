@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from malrapport.extract.grids import Band
+from malrapport.extract.grids import Band, Cell
 from malrapport.extract.match import HEADING_NUMBER, fold_word, match_at
 from malrapport.extract.measures import split_value
 from malrapport.extract.profile import HeadingRule, Profile
@@ -37,6 +37,15 @@ def section_of(band: Band, profile: Profile) -> Section | None:
         if m:
             return Section(rule, " ".join(w.text for w in words[m.end:]).strip(" :–-"))
     return None
+
+
+def band_of(lines, header) -> Band:
+    """A row of a goals table without rules (a paragraph of lines) as a band."""
+    x0 = min(min(w.x0 for w in l.words) for l in lines)
+    x1 = max(max(w.x1 for w in l.words) for l in lines)
+    top, bottom = min(l.top for l in lines), max(l.bottom for l in lines)
+    cell = Cell(x0, x1, tuple(lines))
+    return Band(top, bottom, (cell,), tuple(lines), (x0, x1))
 
 
 def marks_in(band: Band, x0: float, x1: float, marks: tuple[Mark, ...]) -> list[Mark]:

@@ -49,11 +49,26 @@ class Band:
     top: float
     bottom: float
     cells: tuple[Cell, ...]  # left to right; one cell when no vertical rule crosses the band
-    line_ids: frozenset[int] = frozenset()  # the page's lines that stand in this band
+    source: tuple[Line, ...] = ()  # the page's lines that stand in this band
+    edges: tuple[float, ...] = ()  # x of its cells' borders, left to right
+
+    @property
+    def line_ids(self) -> frozenset[int]:
+        return frozenset(id(l) for l in self.source)
 
     @property
     def lines(self) -> list[Line]:
         return [l for c in self.cells for l in c.lines]
+
+    def split_at(self, line: Line, page: int) -> tuple["Band | None", "Band", "Band | None"]:
+        """The band cut around one of its lines: what stands above it, the line's own
+        band, what stands below (a table's header row whose rules a scan lost)."""
+        above = tuple(l for l in self.source if l.ymid < line.top)
+        below = tuple(l for l in self.source if l.ymid > line.bottom)
+        own = tuple(l for l in self.source if l not in above and l not in below)
+        make = lambda y0, y1, ls: _band(y0, y1, list(self.edges), ls, page, []) if ls else None
+        return (make(self.top, line.top, above), make(line.top, line.bottom, own),
+                make(line.bottom, self.bottom, below))
 
     @property
     def empty(self) -> bool:
@@ -76,6 +91,10 @@ class Grid:
 
     def part(self, start: int, end: int) -> "Grid":
         bands = self.bands[start:end]
+        return Grid(self.page, self.x0, bands[0].top, self.x1, bands[-1].bottom, bands, self.columns)
+
+    def with_bands(self, bands) -> "Grid":
+        bands = tuple(bands)
         return Grid(self.page, self.x0, bands[0].top, self.x1, bands[-1].bottom, bands, self.columns)
 
     @property
@@ -200,15 +219,21 @@ def fill_grid(skeleton: _Skeleton, lines: list[Line], page: int) -> Grid:
         xs = _distinct_x([v.x for v in skeleton.verticals if v.top <= y0 + JOIN and v.bottom >= y1 - JOIN])
         inner = [x for x in xs if skeleton.x0 + JOIN < x < skeleton.x1 - JOIN]
         edges = [skeleton.x0, *inner, skeleton.x1]
-        band_words = [w for l in band_lines for w in l.words if not _is_border(w, xs)]
-        cells = []
-        for a, b in zip(edges, edges[1:]):
-            cell_words = [w for w in band_words if a <= w.xmid < b or (b == edges[-1] and w.xmid >= b)
-                          or (a == edges[0] and w.xmid < a)]
-            cells.append(Cell(a, b, tuple(_to_lines(cell_words, page))))
-        bands.append(Band(y0, y1, tuple(cells), frozenset(id(l) for l in band_lines)))
+        bands.append(_band(y0, y1, edges, band_lines, page, xs))
     return Grid(page, skeleton.x0, top, skeleton.x1, bottom, tuple(bands),
                 tuple(x for x in columns if skeleton.x0 + JOIN < x < skeleton.x1 - JOIN))
+
+
+def _band(y0: float, y1: float, edges: list[float], lines, page: int, xs: list[float]) -> Band:
+    """A band's cells: each word to the cell its middle falls in (borders OCR read as
+    letters left out), the cell's words made lines again."""
+    words = [w for l in lines for w in l.words if not _is_border(w, xs)]
+    cells = []
+    for a, b in zip(edges, edges[1:]):
+        cell_words = [w for w in words if a <= w.xmid < b or (b == edges[-1] and w.xmid >= b)
+                      or (a == edges[0] and w.xmid < a)]
+        cells.append(Cell(a, b, tuple(_to_lines(cell_words, page))))
+    return Band(y0, y1, tuple(cells), tuple(lines), tuple(edges))
 
 
 BORDER_GLYPHS = frozenset("|¦‖[]!lI1")

@@ -84,8 +84,20 @@ def title_match(lines: list[Line], profile: Profile) -> tuple[str, TitleForm, re
             m = form.pattern.search(f)
             if m:
                 title = _span_words(words, m.start(), m.end(), profile.months) or " ".join(words)
-                return title, form, m
+                return _as_the_form_spells(title, form), form, m
     return None
+
+
+def _as_the_form_spells(title: str, form: TitleForm) -> str:
+    """The title's words in the spelling of the form's own words where OCR read them
+    with a look-alike letter (``Ärsredovisning`` for ``Årsredovisning``): same folded word."""
+    spelled = {fold(w): w for w in re.findall(r"[^\W\d_]+", re.sub(r"\{[^}]*\}", " ", form.form))}
+    out = []
+    for word in title.split():
+        core = word.strip(",.:;–-")
+        right = spelled.get(fold(core))
+        out.append(word.replace(core, right) if right and right != core and len(core) > 3 else word)
+    return " ".join(out)
 
 
 def _title(lines: list[Line], profile: Profile):

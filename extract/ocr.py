@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import statistics
 import unicodedata
 from dataclasses import dataclass
@@ -117,14 +118,17 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
     if offset != (0, 0):
         dx, dy = offset
         words = tuple(dataclasses.replace(w, left=w.left + dx, top=w.top + dy) for w in words)
-    rules = page_rules(small, small_dpi, pimg.px_size, skew)
-    marks = page_marks(pimg, words, rotate_image, skew)
+    detail, detail_dpi = pimg.preview(min_dpi=DETAIL_DPI)
+    rules = page_rules(detail, detail_dpi, pimg.px_size, skew)
+    marks = page_marks(detail, detail_dpi, pimg.px_size, words, rotate_image, skew)
     return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image, rules, marks)
 
 
 # Words that mask ink when marks are looked for: real words, not a symbol OCR read as "@".
 MASK_MIN_CONF = 60.0
-MARK_DPI = 150
+# Rules and marks are looked for on a copy of at least this resolution (a 0.8 pt grey rule
+# between table rows, a smiley's mouth).
+DETAIL_DPI = 150
 
 
 def _rotate(x: float, y: float, angle: float, size: tuple[int, int]) -> tuple[float, float]:
@@ -136,19 +140,18 @@ def _rotate(x: float, y: float, angle: float, size: tuple[int, int]) -> tuple[fl
     return cos * (x - cx) + sin * (y - cy) + cx, -sin * (x - cx) + cos * (y - cy) + cy
 
 
-def page_marks(pimg: render.PageImage, words: tuple[PixelWord, ...], rotated: bool, skew: float):
-    """Symbols of the page (circles, smileys) found where no word is, on a 150 dpi copy
+def page_marks(small, small_dpi: float, size: tuple[int, int], words: tuple[PixelWord, ...],
+               rotated: bool, skew: float):
+    """Symbols of the page (circles, smileys) found where no word is, on a reduced copy
     in the scan's own frame; boxes come back in full-size pixels of the deskewed frame."""
-    small, small_dpi = pimg.preview(min_dpi=MARK_DPI)
-    scale = small.width / pimg.px_size[0]
+    scale = small.width / size[0]
     boxes = []
     for w in words:
         if w.conf < MASK_MIN_CONF or sum(c.isalnum() for c in w.text) < 2:
             continue
         x0, y0, x1, y1 = w.left, w.top, w.left + w.width, w.top + w.height
         if rotated and abs(skew) >= render.MIN_SKEW:  # the words are deskewed already
-            (x0, y0), (x1, y1) = (_rotate(x0, y0, -skew, pimg.px_size),
-                                  _rotate(x1, y1, -skew, pimg.px_size))
+            (x0, y0), (x1, y1) = _rotate(x0, y0, -skew, size), _rotate(x1, y1, -skew, size)
         boxes.append(pixels.PixelBox(int(x0 * scale), int(y0 * scale), int(x1 * scale) + 1,
                                      int(y1 * scale) + 1))
     out = []
@@ -156,7 +159,7 @@ def page_marks(pimg: render.PageImage, words: tuple[PixelWord, ...], rotated: bo
         b = mark.box
         cx, cy = (b.x0 + b.x1) / 2 / scale, (b.y0 + b.y1) / 2 / scale
         if abs(skew) >= render.MIN_SKEW:
-            cx, cy = _rotate(cx, cy, skew, pimg.px_size)
+            cx, cy = _rotate(cx, cy, skew, size)
         hw, hh = (b.x1 - b.x0) / 2 / scale, (b.y1 - b.y0) / 2 / scale
         out.append(((cx - hw, cy - hh, cx + hw, cy + hh), mark))
     return tuple(out)
@@ -266,6 +269,23 @@ def fix_bullet(line: list[PixelWord]) -> list[PixelWord]:
     return line
 
 
+NUMBER = re.compile(r"^[-−–]?\d+(?:[ ,.]\d+)?$")
+PERCENT_MAX_CONF = 55.0
+
+
+def fix_percent(line: list[PixelWord]) -> list[PixelWord]:
+    """A per cent sign after a figure, which tesseract often reads as a short token it is
+    unsure of (``2,0 Wo``, ``68 N``, ``1,4 20``), becomes ``%``: a token of at most three
+    characters, read with low confidence, close behind a number."""
+    out = list(line)
+    for i in range(1, len(out)):
+        prev, w = out[i - 1], out[i]
+        if (w.conf < PERCENT_MAX_CONF and len(w.text) <= 3 and NUMBER.match(prev.text)
+                and 0 <= w.left - (prev.left + prev.width) < 0.8 * max(prev.height, 1)):
+            out[i] = dataclasses.replace(w, text="%")
+    return out
+
+
 def to_page_words(reading: _Reading, number: int, width: float, height: float,
                   note: str = "") -> PageWords:
     """Scale a reading's pixel boxes to points in the upright, deskewed page frame."""
@@ -281,7 +301,7 @@ def to_page_words(reading: _Reading, number: int, width: float, height: float,
         lines.setdefault((w.block, w.par, w.line), []).append(w)
     words = []
     for line in lines.values():
-        line = [w for w in fix_bullet(line) if not is_noise(w)]
+        line = [w for w in fix_percent(fix_bullet(line)) if not is_noise(w)]
         if not line:
             continue
         size = line_size(line, sy)

@@ -26,7 +26,13 @@ from malrapport.extract.layout import Line
 from malrapport.extract.measures import cells_to_measure, extend_name, trend_of_mark
 from malrapport.extract.profile import Profile
 from malrapport.extract.symbols import Legend
-from malrapport.extract.tables import Row, band_to_row, lines_to_rows, measure_cells
+from malrapport.extract.tables import (
+    Row,
+    band_to_row,
+    boundaries_run_across,
+    lines_to_rows,
+    measure_cells,
+)
 from malrapport.extract.text import folded_labels, join_parts, lines_text, strip_icon
 from malrapport.extract.warnings import Coverage, Warn
 from malrapport.normalize.labels import fold, status_key
@@ -98,6 +104,7 @@ class _Parser:
         self.legend = legend or Legend()
         self.level: str | None = None  # from a section row of a goals table
         self.goals_spec = None  # the goals table read last
+        self.rows_since_header = 0
         self.statuses = tuple(profile.statuses)
         self.labels = folded_labels(tuple(profile.statuses), tuple(profile.assessments))
         self.drafts: list[_Draft] = []
@@ -121,6 +128,8 @@ class _Parser:
             self._on_goals_header(block)
         elif isinstance(block, GridRows) and self.table is not None and self.table.kind == "goals":
             self._on_goal_rows(block)
+        elif isinstance(block, Paragraph) and self.table is not None and self.table.kind == "goals":
+            self._on_paragraph(block)
         elif self.goal is None:
             return  # prose before the first goal heading, or in a chapter of prose
         elif isinstance(block, Label):
@@ -217,10 +226,8 @@ class _Parser:
     def _on_paragraph(self, para: Paragraph) -> None:
         lines = list(para.lines)
         if self.table is not None and self.table.kind == "goals":
-            if self.ruled_rows:  # after a goals table's last rule: prose, outside any goal
-                self.table, self.goal = None, None
-            else:
-                self._lost(lines, "text under a goals table's header that is in no ruled row")
+            if self.ruled_rows or not self._goal_paragraph(para):
+                self.table, self.goal = None, None  # after the table: prose, outside any goal
             return
         if self.awaiting == "assessment":
             self._used(lines[:1])
@@ -267,6 +274,7 @@ class _Parser:
         self.goals_spec = header.spec
         self.table, self.activity, self.awaiting = header, None, None
         self.ruled_rows = False
+        self.rows_since_header = 0
         if header.spec.level is not None:
             self.level = header.spec.level
         elif self.level == "ekonomi":
@@ -274,35 +282,69 @@ class _Parser:
 
     def _on_goal_rows(self, block: GridRows) -> None:
         """Each row of a goals table a goal; rows across it name an area or a level."""
-        header = self.table
-        column = next((c for c in header.columns if c.name == "assessment"), None)
-        marks = self.marks.get(block.page, ())
         for i, band in enumerate(block.bands):
-            if band.empty:
-                continue
-            if band.line_ids and band.line_ids <= self.legend.line_ids:
-                self.section_coverage.use(band.lines)  # the legend, framed like a row
-                continue
-            section = goaltable.section_of(band, self.profile)
-            if section is not None and header.spec.level is None:
-                if section.rule.role == "area":
-                    self.area = section.rest or None
-                else:
-                    self.level, self.area = section.rule.level, None
-                self.section_coverage.use(band.lines)
-                continue
-            row = band_to_row(band, header)
-            key, raw = goaltable.row_assessment(row, band, column, marks, self.legend, self.profile)
-            previous = self.goal.row if self.goal is not None else None
-            if (i == 0 and block.first_on_page and self.grid_open and previous is not None
-                    and goaltable.is_fragment(row, previous, band, key is not None)):
-                previous.extend(row)
-                self._refill_goal_row(self.goal, header)
-                self.goal.coverage.use(band.lines)
-                continue
-            self._start_goal_row(row, band, block.page, key, raw, header)
+            if not band.empty:
+                self._goal_band(band, block.page, i == 0 and block.first_on_page)
         self.grid_open = block.last_on_page
         self.ruled_rows = True
+
+    def _goal_paragraph(self, para: Paragraph) -> bool:
+        """A goals table whose rows have no rules: each paragraph under its header is a
+        row (the rows stand apart by more than a line), until text runs across the
+        columns (prose after the table). False when the table has ended."""
+        header = self.table
+        if any(boundaries_run_across(l, header) >= 2 for l in para.lines if not self._is_legend(l)):
+            return False
+        band = goaltable.band_of(para.lines, header)
+        # the first row under a header repeated on a new page may be the rest of the last one
+        first_after_repeat = self.rows_since_header == 0 and self.goal is not None \
+            and self.goal.row is not None and self.goal.heading.page < para.page
+        self.grid_open = True
+        self._goal_band(band, para.page, first_after_repeat)
+        self.rows_since_header += 1
+        return True
+
+    def _is_legend(self, line: Line) -> bool:
+        return id(line) in self.legend.line_ids
+
+    def _goal_band(self, band, page: int, may_continue: bool) -> None:
+        header = self.table
+        column = next((c for c in header.columns if c.name == "assessment"), None)
+        if band.line_ids and band.line_ids <= self.legend.line_ids:
+            self.section_coverage.use(band.lines)  # the legend, framed like a row
+            return
+        section = goaltable.section_of(band, self.profile)
+        if section is not None and header.spec.level is None:
+            if len(band.source) > 1:  # two rows whose rule a scan lost: the section, then the rest
+                _above, own, below = band.split_at(band.source[0], page)
+                self._goal_band(own, page, False)
+                if below is not None:
+                    self._goal_band(below, page, False)
+                return
+            if section.rule.role == "area":
+                self.area = section.rest or None
+            else:
+                self.level, self.area = section.rule.level, None
+            self.section_coverage.use(band.lines)
+            return
+        if len(band.cells) == 1 and any(boundaries_run_across(l, header) >= 2 for l in band.lines):
+            return  # text running across the columns: a heading and prose between two tables
+        row = band_to_row(band, header)
+        key, raw = goaltable.row_assessment(row, band, column, self.marks.get(page, ()),
+                                            self.legend, self.profile)
+        previous = self.goal.row if self.goal is not None else None
+        went_on = (may_continue and self.grid_open) or (not self.ruled_rows and key is None)
+        if (went_on and previous is not None
+                and goaltable.is_fragment(row, previous, band, key is not None)):
+            previous.extend(row)
+            self._refill_goal_row(self.goal, header)
+            self.goal.coverage.use(band.lines)
+            return
+        has_values = row.text("target") or row.text("outcome") or row.text("comment")
+        if key is None and not raw and not has_values and not self.ruled_rows:
+            self.table = None  # a row with no assessment and no comment: the table has ended
+            return
+        self._start_goal_row(row, band, page, key, raw, header)
 
     def _start_goal_row(self, row: Row, band, page: int, key, raw, header: TableHeader) -> None:
         number, title = goaltable.split_number(row.text("title"))

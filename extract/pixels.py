@@ -23,6 +23,7 @@ from PIL import Image
 WORK_DPI = 100  # rules are looked for on a copy reduced to about this resolution
 INK_MARGIN = 45  # a pixel this much darker than the paper is ink
 INK_MAX = 200
+RULE_INK_MARGIN = 22
 MIN_RULE_PT = 30.0  # a rule is at least this long
 MAX_RULE_PT = 3.0  # and at most this thick (on average)
 MARK_MIN_PT, MARK_MAX_PT = 6.0, 24.0
@@ -47,14 +48,15 @@ class PixelMark:
     tilt: float  # where its ink sits, -0.5 (at the top) to 0.5 (at the bottom): an arrow's head
 
 
-def _reduced(img: Image.Image, dpi: float, work_dpi: float = WORK_DPI) -> tuple[np.ndarray, float]:
+def _reduced(img: Image.Image, dpi: float, work_dpi: float = WORK_DPI,
+             margin: float = INK_MARGIN) -> tuple[np.ndarray, float]:
     """Ink of a copy reduced to about ``work_dpi``: darker than the paper by a margin (a
     thin rule averaged down with the paper around it is still darker than paper)."""
     factor = max(1, int(round(dpi / work_dpi)))
     small = img.convert("L").reduce(factor) if factor > 1 else img.convert("L")
     a = np.asarray(small)
     paper = float(np.percentile(a, 90)) if a.size else 255.0
-    return a < min(INK_MAX, paper - INK_MARGIN), float(factor)
+    return a < min(INK_MAX, paper - margin), float(factor)
 
 
 def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
@@ -107,8 +109,10 @@ def _lines_from_runs(runs: list[tuple[int, int, int]], max_thick: float, min_len
 
 
 def find_rules(img: Image.Image, dpi: float) -> list[PixelBox]:
-    """Horizontal and vertical ruling lines of a page image, in its pixels."""
-    mask, factor = _reduced(img, dpi)
+    """Horizontal and vertical ruling lines of a page image, in its pixels. A light grey
+    rule between rows is fainter than text: a lower margin over the paper finds it (only
+    long runs count, so the text's grey edges do no harm)."""
+    mask, factor = _reduced(img, dpi, work_dpi=dpi, margin=RULE_INK_MARGIN)
     work_dpi = dpi / factor
     min_len = max(8, int(MIN_RULE_PT / 72 * work_dpi))
     max_thick = max(2.0, MAX_RULE_PT / 72 * work_dpi)

@@ -95,6 +95,7 @@ def read_legend(pages: list[list[Line]], marks_by_page: dict[int, tuple[Mark, ..
     """Every legend line of the report: marks, each followed by an assessment phrase."""
     legend = Legend()
     for lines in pages:
+        page_entries: list[tuple[Line, list[tuple[Mark, str]]]] = []
         for line in lines:
             marks = marks_on(line, marks_by_page.get(line.page, ()))
             if not marks:
@@ -108,7 +109,11 @@ def read_legend(pages: list[list[Line]], marks_by_page: dict[int, tuple[Mark, ..
                 key = assessment_key(text, profile.assessments) if text else None
                 if key:
                     entries.append((mark, key))
-            if len(entries) >= 2:
+            if entries:
+                page_entries.append((line, entries))
+        # a legend explains two symbols at least: on one line, or one a line, one under another
+        if len({key for _line, entries in page_entries for _m, key in entries}) >= 2:
+            for line, entries in page_entries:
                 legend.entries.extend(entries)
                 legend.pages.add(line.page)
                 legend.line_ids.add(id(line))

@@ -87,13 +87,30 @@ def band_to_row(band, header: TableHeader) -> "Row":
                     row.cells.setdefault(col.name, []).append(word.text)
         return row
     spans = _boundaries(header, band.lines[0].size if band.lines else 10.0)
+    values = [c for c in header.columns if c.name in VALUE_COLUMNS]
     for line in band.lines:
         for word in line.words:
             for col, left, right in spans:
                 if left <= word.x0 < right and col.name != "?":
+                    col = _value_column(word, col, values)
                     row.cells.setdefault(col.name, []).append(word.text)
                     break
     return row
+
+
+# Columns of figures, often right-aligned under a right-aligned header.
+VALUE_COLUMNS = frozenset({"target", "outcome", "previous_outcome"})
+
+
+def _value_column(word: Word, col: Column, values: list[Column]) -> Column:
+    """A figure (or its unit) belongs to the figures' column whose header it stands under:
+    right-aligned figures reach left of their header, past the boundary of left edges."""
+    if not values or not (any(c.isdigit() for c in word.text) or col.name in VALUE_COLUMNS):
+        return col
+    def distance(c: Column) -> float:
+        return max(0.0, c.x0 - word.x1, word.x0 - c.x1)
+    best = min(values, key=distance)
+    return best if distance(best) < distance(col) else col
 
 
 def _overlap(col: Column, x0: float, x1: float) -> float:
@@ -136,6 +153,24 @@ def split_line(line: Line, header: TableHeader) -> dict[str, list[Word]] | None:
         if a != b and word.x0 - prev.x1 < CELL_GAP * line.size:
             return None  # no gutter between the two columns: one run of text
     return cells
+
+
+def boundaries_run_across(line: Line, header: TableHeader) -> int:
+    """How many of the header's column boundaries the line's text runs over without a
+    gutter: prose runs over them all; a table row at most over one (a title that
+    reaches the next column's right-aligned figures)."""
+    cols = sorted(header.columns, key=lambda c: c.x0)
+    crossed = 0
+    for col in cols[1:]:
+        edge = col.x0
+        left = [w for w in line.words if w.x1 <= edge + 1]
+        right = [w for w in line.words if w.x0 >= edge - 1]
+        spanning = any(w.x0 < edge - 1 and w.x1 > edge + 1 for w in line.words)
+        if spanning:
+            crossed += 1
+        elif left and right and min(w.x0 for w in right) - max(w.x1 for w in left) < CELL_GAP * line.size:
+            crossed += 1
+    return crossed
 
 
 def _looks_like_status(words: list[Word], statuses: tuple[str, ...]) -> bool:

@@ -23,6 +23,7 @@ from malrapport.schemas.records import (
 from .labels import assessment_key, status_key
 from .repair import Repairer, get_repairer
 from .seen import SeenSpellings
+from .typography import repair_dashes
 from .vocabulary import Vocabulary
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
@@ -30,18 +31,21 @@ _LEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 
 def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None,
                      statuses: dict[str, str] | None = None,
-                     assessments: dict[str, str] | None = None) -> ReportRecord:
+                     assessments: dict[str, str] | None = None,
+                     ocr_text: bool = False) -> ReportRecord:
     """The report with titles, statuses, assessments and free text repaired.
 
     ``statuses`` and ``assessments`` are the printed labels of the report's
     profile and their keys (FORMAT.md's when not given). A printed status or
-    assessment that matches none of them becomes a warning.
+    assessment that matches none of them becomes a warning. ``ocr_text``: the
+    words came from OCR (ours, or a scan's text layer), so the dash of a range
+    is repaired too.
     """
     repairer = get_repairer(vocab)
     text = "\n".join(report_texts(report))
     degraded = repairer.is_degraded(text)
     seen = repairer.seen_in(text) if degraded else None
-    fix = _Fixer(repairer, degraded, seen, statuses, assessments)
+    fix = _Fixer(repairer, degraded, seen, statuses, assessments, ocr_text)
     goals = tuple(_normalize_goal(g, fix) for g in report.goals)
     return dataclasses.replace(
         report,
@@ -68,8 +72,9 @@ def report_texts(report: ReportRecord):
 class _Fixer:
     def __init__(self, repairer: Repairer, degraded: bool, seen: SeenSpellings | None,
                  statuses: dict[str, str] | None = None,
-                 assessments: dict[str, str] | None = None):
+                 assessments: dict[str, str] | None = None, ocr_text: bool = False):
         self.repairer = repairer
+        self.ocr_text = ocr_text
         self.degraded = degraded
         self.seen = seen if seen is not None else SeenSpellings()
         self.statuses, self.assessments = statuses, assessments
@@ -93,6 +98,8 @@ class _Fixer:
         if value is None:
             return None
         fixed = self.repairer.repair_text(_nfc(value), self.degraded, self.seen)
+        if self.ocr_text:
+            fixed = repair_dashes(fixed)
         return fixed if fixed.strip() else None
 
     def title(self, value: str | None, number: str | None = None) -> str | None:
@@ -102,6 +109,8 @@ class _Fixer:
         if number and value.lstrip().startswith(number):
             value = _LEADING_NUMBER.sub("", value, count=1)
         fixed = self.repairer.repair_title(value, self.degraded, self.seen)
+        if self.ocr_text:
+            fixed = repair_dashes(fixed)
         return fixed if fixed.strip() else None
 
 
