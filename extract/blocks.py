@@ -334,7 +334,8 @@ def plain_heading(line: Line, size: float, prev: Line | None) -> bool:
     if any(w.approximate for w in line.words):
         return (line.size >= OCR_PLAIN_HEADING_FACTOR * size and len(line.words) <= 8
                 and line.words[0].text[:1].isupper())
-    return (line.bold and line.size >= 1.15 * size) or line.size >= 1.35 * size
+    short = len(line.words) <= 8
+    return (line.bold and line.size >= (1.05 if short else 1.15) * size) or line.size >= 1.35 * size
 
 
 def grid_header(band: Band, profile: Profile, year: int | None) -> TableHeader | None:
@@ -556,11 +557,6 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
                 heading.append(line)
                 continue
             flush_heading()
-            if plain_heading(line, size, lines[n - 1] if n else None) and not profile.numbered:
-                flush_para()
-                heading.append(line)
-                state.set(None, 0, "section", None, None, "heading without number or prefix")
-                continue
             header = table_header(line, profile, year) or _repeated(line, open_header, year)
             if header is not None:
                 flush_para()
@@ -571,6 +567,11 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
             if lab is not None:
                 flush_para()
                 blocks.append(lab)
+                continue
+            if plain_heading(line, size, lines[n - 1] if n else None) and not profile.numbered:
+                flush_para()
+                heading.append(line)
+                state.set(None, 0, "section", None, None, "heading without number or prefix")
                 continue
             if para and not _same_paragraph(para[-1], line):
                 flush_para()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from malrapport.extract.text import join_words
 from malrapport.schemas.records import MeasureRecord
 
 # How OCR reads a per cent sign in a unit: (96), (26), (9/60), (9%), (o/o).
@@ -31,7 +32,7 @@ def cells_to_measure(cells: dict[str, str]) -> MeasureRecord:
 
 def extend_name(measure: MeasureRecord, more: str) -> MeasureRecord:
     """A measure whose name wraps onto the next line."""
-    name, unit = split_unit_from_name(f"{measure.name} {more}".strip())
+    name, unit = split_unit_from_name(join_words([measure.name, *more.split()]).strip())
     return dataclasses.replace(measure, name=name, unit=measure.unit or unit)
 
 

@@ -333,7 +333,10 @@ class _Parser:
         key, raw = goaltable.row_assessment(row, band, column, self.marks.get(page, ()),
                                             self.legend, self.profile)
         previous = self.goal.row if self.goal is not None else None
-        went_on = (may_continue and self.grid_open) or (not self.ruled_rows and key is None)
+        # a row cut by a page break, the rest of it under the repeated header; a row with
+        # no title and no symbol of its own is always the rest of the one before
+        went_on = ((may_continue and self.grid_open) or (not self.ruled_rows and key is None)
+                   or (key is None and not row.text("title")))
         if (went_on and previous is not None
                 and goaltable.is_fragment(row, previous, band, key is not None)):
             previous.extend(row)

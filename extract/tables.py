@@ -150,7 +150,9 @@ def split_line(line: Line, header: TableHeader) -> dict[str, list[Word]] | None:
                 placed.append((word, col.name))
                 break
     for (prev, a), (word, b) in zip(placed, placed[1:]):
-        if a != b and word.x0 - prev.x1 < CELL_GAP * line.size:
+        if a == b or b in DATE_COLUMNS or a in DATE_COLUMNS:
+            continue  # a date is a cell of its own, however close it stands
+        if word.x0 - prev.x1 < CELL_GAP * line.size:
             return None  # no gutter between the two columns: one run of text
     return cells
 
@@ -200,6 +202,8 @@ def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None,
         return False
     if "status" in cells and _status_incomplete(row.text("status"), statuses):
         return True
+    if _is_sentence(line, row):
+        return False  # a sentence of its own under the row: its description, not its title
     first = row.lines[0]
     if line.italic != first.italic:
         return False  # a comment set in italics under the row
@@ -208,6 +212,23 @@ def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None,
     if ocr:
         tolerance = OCR_SHORT_LINE_TOLERANCE if len(line.words) <= 2 else OCR_ROW_SIZE_TOLERANCE
     return abs(line.size - first.size) <= tolerance * first.size
+
+
+def _is_status_label(line: Line, statuses: tuple[str, ...]) -> bool:
+    """The line is a status label, behind its icon, and nothing else."""
+    letters = [w.text for w in line.words if any(c.isalpha() for c in w.text)]
+    if not letters or len(letters) > 5 or not statuses:
+        return False
+    text = fold(" ".join(letters))
+    return max(fuzz.ratio(text, fold(s)) for s in statuses) >= STATUS_SIMILARITY + 5
+
+
+def _is_sentence(line: Line, row: "Row") -> bool:
+    """A line that is a sentence of its own (a capital, four words or more, a full stop)
+    under a title that had not ended: activity titles are phrases, not sentences."""
+    words = [w.text for w in line.words]
+    return (len(words) >= 4 and words[0][:1].isupper() and words[-1][-1:] in ".!?"
+            and not row.text("title").rstrip().endswith((",", "och", "samt", "eller")))
 
 
 def _status_incomplete(text: str, statuses: tuple[str, ...]) -> bool:
@@ -241,6 +262,10 @@ def lines_to_rows(lines: list[Line], header: TableHeader, statuses: tuple[str, .
     current: Row | None = None
     for line in lines:
         cells = split_line(line, header)
+        if current is not None and not header.has("status") and _is_status_label(line, statuses):
+            current = None  # a status under the row (its own line): the row has ended
+            out.append(line)
+            continue
         if current is not None and _completes_status(current, cells, statuses) and \
                 _continues_row(current, line, cells, statuses):
             pass

@@ -14,12 +14,15 @@ _STAND_APART = {"och", "eller", "samt", "resp", "respektive", "till", "men", "so
 
 def join_words(words) -> str:
     """Words joined by spaces, except a word broken after its hyphen at the end of a
-    line (``e-`` / ``legitimation``), which is one word again."""
+    line (``e-`` / ``legitimation``) or a range after its dash (``4–`` / ``6``), which
+    are one word again."""
     out = ""
     for word in words:
         if (out.endswith("-") and len(out) > 1 and out[-2].isalpha() and word[:1].islower()
                 and fold(word).strip(",.;:") not in _STAND_APART):
             out += word
+        elif out.endswith(("–", "-")) and len(out) > 1 and out[-2].isdigit() and word[:1].isdigit():
+            out += word  # a range broken after its dash: "4–" / "6"
         else:
             out += (" " if out else "") + word
     return out

@@ -63,7 +63,12 @@ def page_to_words(page: pdfium.PdfPage, number: int,
         top, bottom = height - rect.top, height - rect.bottom
         if chars:
             size = box[3] - box[1]
-            same_line = abs(top - box[1]) < 0.5 * size
+            # Loose boxes share the font's ascent and descent; where a font gives pdfium
+            # none, the boxes are the glyphs' own (a hyphen, a comma sit lower than a
+            # digit): a character overlapping the word's height is on its line too.
+            same_line = abs(top - box[1]) < 0.5 * size or (
+                top < box[3] and bottom > box[1] and x0 - box[2] < WORD_GAP_FACTOR * size
+                and min(bottom, box[3]) - max(top, box[1]) > 0.2 * min(size, bottom - top))
             if not same_line or x0 - box[2] > WORD_GAP_FACTOR * size or x0 < box[0]:
                 words.append(_make_word(tp, chars, box, first))
                 firsts.append(first)
@@ -88,7 +93,6 @@ def _glyph_marks(tp, words: list[Word], firsts: list[int], text: str, height: fl
     """Symbol glyphs as marks, with their font and fill colour (they stay words as well):
     the letters of a word in a symbol font, and picture characters in any font."""
     marks = []
-    rect = pdfium_c.FS_RECTF()
     for word, first in zip(words, firsts):
         symbol_font = word.font and any(f in word.font.lower() for f in SYMBOL_FONTS)
         if not symbol_font and not any(_is_picture(ch) for ch in word.text):
@@ -100,10 +104,13 @@ def _glyph_marks(tp, words: list[Word], firsts: list[int], text: str, height: fl
             if i >= len(text):
                 break
             if symbol_font or _is_picture(ch):
-                pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect)
+                # the glyph's own box (a loose box is as tall as the font: no symbol's shape)
+                left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+                pdfium_c.FPDFText_GetCharBox(tp, i, ctypes.byref(left), ctypes.byref(right),
+                                             ctypes.byref(bottom), ctypes.byref(top))
                 r, g, b, a = (ctypes.c_uint() for _ in range(4))
                 ok = pdfium_c.FPDFText_GetFillColor(tp, i, r, g, b, a)
-                marks.append(Mark(rect.left, height - rect.top, rect.right, height - rect.bottom,
+                marks.append(Mark(left.value, height - top.value, right.value, height - bottom.value,
                                   "glyph", colour=(r.value, g.value, b.value) if ok else None,
                                   char=ch, font=word.font))
             i += 1

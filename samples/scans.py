@@ -1,6 +1,7 @@
 """Scanned variants of the digital samples, and a small Swedish demo page.
 
-``python -m malrapport.samples.scans`` turns every ``samples/pdf/digital/*.pdf`` into
+``python -m malrapport.samples.scans [STEM ...]`` turns every ``samples/pdf/digital/*.pdf``
+(or the stems named) into
 
 - ``samples/pdf/scan300/<stem>.pdf``: 300 dpi greyscale raster, rotated by a small
   random angle (within +-1.5 degrees), with paper noise, slight blur and JPEG
@@ -11,6 +12,9 @@
 - ``samples/pdf/badlayer/<stem>.pdf``: the scan300 JPEGs with an invisible text layer
   written by ``tesseract -l eng ... pdf`` (a searchable PDF whose text has lost
   most of its å, ä and ö, like archives OCR'd by scanner software).
+
+scan200 and badlayer are made of the goal-management system's own reports
+(families A and B) only; the other families get scan300 (``all_sets``).
 
 Everything is deterministic: the random generator is seeded from the file stem, the
 JPEG encoder is deterministic and ``pin_pdf`` fixes the PDF writers' creation dates
@@ -255,8 +259,25 @@ def demo_pdf(path: Path, pages: int = 1) -> Path:
 FLIP = {"ange-2025-t1": (4,)}
 
 
-def make_all(root: Path = SAMPLES, flip: dict[str, tuple[int, ...]] = FLIP) -> list[Path]:
+def all_sets(root: Path, stem: str) -> bool:
+    """Whether a sample gets every scanned set (scan200, badlayer) or scan300 alone.
+
+    The goal-management system's own reports (families A and B, drawn by
+    ``layout.py``) get all three; the other families (their own renderers) get
+    scan300, which their accuracy floors need, so that the samples stay small."""
+    import json
+
+    gold = root / "gold" / f"{stem}.json"
+    if not gold.exists():
+        return True
+    return not json.loads(gold.read_text(encoding="utf-8")).get("render", {}).get("renderer")
+
+
+def make_all(root: Path = SAMPLES, flip: dict[str, tuple[int, ...]] = FLIP,
+             stems: list[str] | None = None) -> list[Path]:
     digital = sorted((root / "pdf" / "digital").glob("*.pdf"))
+    if stems:
+        digital = [p for p in digital if p.stem in set(stems)]
     if not digital:
         raise SystemExit(f"no digital samples in {root / 'pdf' / 'digital'}")
     written = []
@@ -267,12 +288,14 @@ def make_all(root: Path = SAMPLES, flip: dict[str, tuple[int, ...]] = FLIP) -> l
             dst300 = root / "pdf" / "scan300" / f"{stem}.pdf"
             scan_pdf(src, dst300, SCAN300, seed_for(stem, "300"), flip_pages=flip.get(stem, ()),
                      jpeg_dir=jdir)
-            dst200 = root / "pdf" / "scan200" / f"{stem}.pdf"
-            scan_pdf(src, dst200, SCAN200, seed_for(stem, "200"))
-            dstbad = root / "pdf" / "badlayer" / f"{stem}.pdf"
-            badlayer_pdf(jdir, dstbad)
+            written.append(dst300)
+            if all_sets(root, stem):
+                dst200 = root / "pdf" / "scan200" / f"{stem}.pdf"
+                scan_pdf(src, dst200, SCAN200, seed_for(stem, "200"))
+                dstbad = root / "pdf" / "badlayer" / f"{stem}.pdf"
+                badlayer_pdf(jdir, dstbad)
+                written += [dst200, dstbad]
             shutil.rmtree(jdir)
-            written += [dst300, dst200, dstbad]
     write_manifest(root)
     return written
 
@@ -306,11 +329,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m malrapport.samples.scans", description=__doc__.split("\n")[0])
     ap.add_argument("--root", type=Path, default=SAMPLES, help="samples folder (holds pdf/digital)")
     ap.add_argument("--demo", type=Path, help="only write the demo page PDF to this path")
+    ap.add_argument("stems", nargs="*", help="only these samples (default: every digital one)")
     args = ap.parse_args(argv)
     if args.demo:
         demo_pdf(args.demo)
         return 0
-    written = make_all(args.root)
+    written = make_all(args.root, stems=args.stems or None)
     total = 0
     for path in written:
         size = path.stat().st_size
