@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -166,15 +167,14 @@ def _image_mark(obj, x0, y0, x1, y1) -> Mark | None:
 
 def ink_colour(image) -> tuple[int, int, int] | None:
     """The mean colour of a picture's ink: its pixels that are not paper (near white)."""
-    small = image.convert("RGB").resize((16, 16))
-    pixels = [p for p in small.getdata() if min(p) < 225]
-    if not pixels:
+    small = np.asarray(image.convert("RGB").resize((16, 16))).reshape(-1, 3)
+    ink = small[small.min(axis=1) < 225]
+    if not len(ink):
         return None
-    n = len(pixels)
-    return tuple(round(sum(p[i] for p in pixels) / n) for i in range(3))
+    return tuple(int(round(v)) for v in ink.mean(axis=0))
 
 
 def thumbnail(image) -> tuple[int, ...]:
     """An 8×8 grey picture, darkest ink 0 and paper 255, for telling shapes apart."""
     grey = image.convert("L").resize((THUMB, THUMB))
-    return tuple(grey.getdata())
+    return tuple(int(v) for v in np.asarray(grey).ravel())

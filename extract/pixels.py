@@ -193,4 +193,4 @@ def _ink_colour(crop: Image.Image) -> tuple[int, int, int]:
 
 
 def _thumb(crop: Image.Image) -> tuple[int, ...]:
-    return tuple(crop.convert("L").resize((THUMB, THUMB)).getdata())
+    return tuple(int(v) for v in np.asarray(crop.convert("L").resize((THUMB, THUMB))).ravel())

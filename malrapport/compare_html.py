@@ -9,19 +9,20 @@ from malrapport.compare import Series, YearChange
 from malrapport.normalize.labels import ASSESSMENTS, STATUSES
 
 ASSESSMENT_LABEL = {key: label for label, key in ASSESSMENTS.items()}
-STATUS_LABEL = {key: label for label, key in STATUSES.items()} | {"no_status": "Utan status"}
+STATUS_LABEL = ({key: label for label, key in STATUSES.items()}
+                | {"avbruten": "Avbruten", "no_status": "Utan status"})
 CELL_TEXT = {"uppfyllt": "Uppfyllt", "delvis_uppfyllt": "Delvis", "knappt_uppfyllt": "Knappt",
              "ej_uppfyllt": "Ej uppfyllt", "saknas": "Saknas"}
 ASSESSMENT_COLOR = {"uppfyllt": "#3f9f5a", "delvis_uppfyllt": "#f2d24b",
                     "knappt_uppfyllt": "#f29a4a", "ej_uppfyllt": "#d64545", "saknas": "#a6a6a6"}
 # Stacking order of the status chart, bottom up: done, going, waiting, deviating.
 STATUS_ORDER = ("avslutad_enligt_plan", "pagaende_enligt_plan", "ej_paborjad", "vantelage",
-                "pagaende_med_avvikelse", "avslutad_med_avvikelse", "no_status")
+                "pagaende_med_avvikelse", "avslutad_med_avvikelse", "avbruten", "no_status")
 STATUS_COLOR = {"avslutad_enligt_plan": "#1e7b3c", "pagaende_enligt_plan": "#6cc070",
                 "ej_paborjad": "#9fb3c8", "vantelage": "#f2d24b",
                 "pagaende_med_avvikelse": "#f29a4a", "avslutad_med_avvikelse": "#d64545",
-                "no_status": "#e3e3e3"}
-LEVEL_LABEL = {"kf": "KF", "ks": "KS", "ekonomi": "Ekonomi"}
+                "avbruten": "#7a4a8c", "no_status": "#e3e3e3"}
+LEVEL_LABEL = {"kf": "KF", "ks": "KS", "ekonomi": "Ekonomi", "namnd": "Nämnd"}
 
 CSS = """
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; box-sizing: border-box; }

@@ -56,6 +56,7 @@ GOAL_OTHER_LEVEL = 95
 ACTIVITY_SAME_GOAL = 80
 ACTIVITY_ANY_GOAL = 90
 ACTIVITY_REWORDED = 65
+ACTIVITY_MOVE_YEARS = 1  # an activity found under another goal: at most this many years apart
 DESCRIPTION_MATCH = 85
 PERIOD_RANK = {"T1": 1, "T2": 2, "T3": 3}
 # Words of goal language that say nothing about which goal it is: not counted as shared.
@@ -78,6 +79,7 @@ class GoalItem:
     number: str | None = None
     parent_number: str | None = None
     activities: list[ActivityItem] = field(default_factory=list)
+    parent_ordinal: int | None = None  # 1-based position of the parent (headings without numbers)
 
 
 @dataclass
@@ -132,12 +134,17 @@ def key_report(reg: Registry, report: ReportItems) -> tuple[list[str], list[list
 
 
 def _parent_index(goals: list[GoalItem]) -> dict[int, int]:
+    """Each goal's parent: by its number, or by its position where goals have none."""
     by_number = {}
     for i, g in enumerate(goals):
         if g.number:
             by_number.setdefault(g.number, i)
-    return {i: by_number[g.parent_number] for i, g in enumerate(goals)
-            if g.parent_number and g.parent_number in by_number}
+    out = {i: by_number[g.parent_number] for i, g in enumerate(goals)
+           if g.parent_number and g.parent_number in by_number}
+    for i, g in enumerate(goals):
+        if i not in out and g.parent_ordinal and 0 < g.parent_ordinal <= len(goals):
+            out[i] = g.parent_ordinal - 1
+    return out
 
 
 def _match_goals(reg: Registry, report: ReportItems) -> list[str]:
@@ -189,6 +196,14 @@ def _supported(reg: Registry, goal: GoalItem, entry, parent_key: str | None) -> 
                for act in goal.activities for t in titles)
 
 
+def _near(entry, year: int | None) -> bool:
+    """An activity moves to another goal from one year's plan to the next; the same
+    words under another goal years apart are a new activity."""
+    if year is None or entry.first_year is None:
+        return True
+    return entry.first_year - ACTIVITY_MOVE_YEARS <= year <= entry.last_year + ACTIVITY_MOVE_YEARS
+
+
 def _match_activities(reg: Registry, report: ReportItems, goal_keys: list[str]) -> list[list[str]]:
     entries = reg.activities_of(report.municipality)
     flat = [(gi, ai, act) for gi, g in enumerate(report.goals) for ai, act in enumerate(g.activities)]
@@ -197,7 +212,8 @@ def _match_activities(reg: Registry, report: ReportItems, goal_keys: list[str]) 
         for e in entries:
             s = _best(act.title, e.variants or [e.title])
             same_goal = e.goal_key == goal_keys[gi]
-            if ((same_goal and s >= ACTIVITY_SAME_GOAL) or s >= ACTIVITY_ANY_GOAL
+            if ((same_goal and s >= ACTIVITY_SAME_GOAL) or (s >= ACTIVITY_ANY_GOAL
+                                                            and _near(e, report.year))
                     or (same_goal and s >= ACTIVITY_REWORDED and act.description and e.description
                         and similarity(act.description, e.description) >= DESCRIPTION_MATCH)):
                 candidates.append((s + (5 if same_goal else 0), n, e.activity_key))
@@ -217,7 +233,7 @@ def _match_activities(reg: Registry, report: ReportItems, goal_keys: list[str]) 
 def record_to_items(report: ReportRecord) -> ReportItems:
     goals = [GoalItem(g.level, g.title or g.title_raw or "", g.number, g.parent_number,
                       [ActivityItem(a.title or a.title_raw or "", a.description)
-                       for a in g.activities])
+                       for a in g.activities], g.parent_ordinal)
              for g in report.goals]
     return ReportItems(report.report_id, report.municipality, report.year, report.period, goals)
 
@@ -325,15 +341,19 @@ def rows_to_items(report: dict, goal_rows: list[dict], act_rows: list[dict]):
     """A written report back into match items, and for each activity row the
     (goal index, position) it was keyed under (None when it has no goal)."""
     goals = [GoalItem(g["level"], g["title"] or g["title_raw"] or "", g["number"],
-                      g["parent_number"]) for g in goal_rows]
+                      g["parent_number"], parent_ordinal=g.get("parent_ordinal"))
+             for g in goal_rows]
+    by_ordinal = {g["ordinal"]: i for i, g in enumerate(goal_rows) if g.get("ordinal")}
     by_key = {g["goal_key"]: i for i, g in enumerate(goal_rows) if g["goal_key"]}
     by_number: dict[str, int] = {}
     for i, g in enumerate(goal_rows):
         if g["number"]:
             by_number.setdefault(g["number"], i)
     links: list[tuple[int, int] | None] = []
-    for a in sorted(act_rows, key=lambda a: a["ordinal"] or 0):
-        gi = by_key.get(a["goal_key"]) if a["goal_key"] else None
+    for a in sorted(act_rows, key=lambda a: (a.get("goal_ordinal") or 0, a["ordinal"] or 0)):
+        gi = by_ordinal.get(a.get("goal_ordinal")) if a.get("goal_ordinal") else None
+        if gi is None:
+            gi = by_key.get(a["goal_key"]) if a["goal_key"] else None
         if gi is None:
             gi = by_number.get(a["goal_number"])
         if gi is None:
@@ -349,7 +369,7 @@ def rows_to_items(report: dict, goal_rows: list[dict], act_rows: list[dict]):
 
 def _rewrite(outdir, rid, goal_rows, act_rows, links, goal_keys, activity_keys) -> None:
     new_goals = [dict(g, goal_key=k) for g, k in zip(goal_rows, goal_keys)]
-    ordered = sorted(act_rows, key=lambda a: a["ordinal"] or 0)
+    ordered = sorted(act_rows, key=lambda a: (a.get("goal_ordinal") or 0, a["ordinal"] or 0))
     new_acts = [dict(a, goal_key=goal_keys[link[0]], activity_key=activity_keys[link[0]][link[1]])
                 if link else a for a, link in zip(ordered, links)]
     if new_goals != goal_rows:

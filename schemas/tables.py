@@ -132,7 +132,7 @@ ACTIVITY_REGISTRY = pa.schema([
 ])
 
 COMPARISON_STATUSES = ("ej_paborjad", "pagaende_enligt_plan", "pagaende_med_avvikelse",
-                       "avslutad_enligt_plan", "avslutad_med_avvikelse", "vantelage")
+                       "avslutad_enligt_plan", "avslutad_med_avvikelse", "vantelage", "avbruten")
 
 COMPARISON = pa.schema([
     ("goal_key", pa.string()),

@@ -28,6 +28,24 @@ def load_gold(stem: str) -> dict:
     return json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
 
 
+def system_stems() -> list[str]:
+    """The goal-management system's own reports (families A and B): what the comparison
+    tests' hand-checked figures were worked out on."""
+    return sorted(p.stem for p in GOLD.glob("*.json")
+                  if json.loads(p.read_text(encoding="utf-8"))["report"]["profile"]
+                  in ("tertial", "uppsikt"))
+
+
+@pytest.fixture(scope="session")
+def system_out(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("system_in")
+    for stem in system_stems():
+        (folder / f"{stem}.pdf").symlink_to(DIGITAL / f"{stem}.pdf")
+    out = tmp_path_factory.mktemp("system_out")
+    run_cli("extract", folder, "-o", out, "--ocr", "never", "--workers", "1", "--quiet")
+    return out
+
+
 @pytest.fixture(scope="session")
 def digital_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("digital_out")

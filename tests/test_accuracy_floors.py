@@ -1,7 +1,8 @@
 """Accuracy floors of the scanned sample sets, through the real CLI and the real tesseract.
 
-To keep CI short each OCR set is checked on one five-page report; the README's
-accuracy table (bench/accuracy.py) covers every sample.
+To keep CI short each OCR set is checked on one report (the families C, D and E
+on their scan300 set, one report each); the README's accuracy table
+(bench/accuracy.py) covers every sample.
 """
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import pytest
 
 from conftest import GOLD, SAMPLES, run_cli
 
-OCR_FLOORS = [  # (sample set, report, field_f1 floor from the issue)
+OCR_FLOORS = [  # (sample set, report, field_f1 floor from the issues)
     ("scan300", "sjovik-2022-t1", 0.97),
     ("scan200", "ange-2024-uppsikt", 0.93),
     ("badlayer", "norrfors-2022-uppsikt", 0.97),
+    ("scan300", "norrfors-bun-2024-apr", 0.95),  # family C
+    ("scan300", "norrfors-ar-2022", 0.95),  # family D: symbols from pixels and the legend
+    ("scan300", "sjovik-soc-vp-2016", 0.95),  # family E: ruled table lines from pixels
 ]
 
 
@@ -42,11 +46,13 @@ def test_ocr_sets_reach_their_floor(tmp_path, sample_set, stem, floor):
     assert reports.ocr_pages.item() == reports.pages.item()
     acts = pd.read_parquet(out / "activities")
     assert (acts.source == "ocr").all()
-    assert acts.confidence.between(0, 1).all() and acts.confidence.lt(1).any()
+    if len(acts):  # a goal table (family D) has goals only
+        assert acts.confidence.between(0, 1).all() and acts.confidence.lt(1).any()
     assert _field_f1(out, _gold_for(tmp_path, [stem])) >= floor
 
 
 def test_bad_text_layer_kept_and_repaired_reaches_its_floor(tmp_path):
+    folder = SAMPLES / "pdf" / "badlayer"
     out = tmp_path / "out"
-    run_cli("extract", SAMPLES / "pdf" / "badlayer", "-o", out, "--quiet", "--ocr", "never")
-    assert _field_f1(out, GOLD) >= 0.90
+    run_cli("extract", folder, "-o", out, "--quiet", "--ocr", "never")
+    assert _field_f1(out, _gold_for(tmp_path, [p.stem for p in folder.glob("*.pdf")])) >= 0.90
