@@ -10,7 +10,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from conftest import GOLD, run_cli
+from conftest import GOLD, ROOT, run_cli
 from malrapport.samples.generate import render_pdf
 
 BUILT_IN = {"tertial": "A", "uppsikt": "B", "namnd": "C", "arsredovisning": "D", "verksamhetsplan": "E"}
@@ -66,41 +66,9 @@ def test_an_unknown_profile_name_lists_the_built_in_ones(tmp_path):
 
 
 # a layout nobody built in ------------------------------------------------------------
-HEDBY_PROFILE = '''
-name = "hedby-2015"
-description = "Hedby's own goal report, before the goal-management system"
-[detect]
-titles = ["Målrapport"]
-markers = ["Inriktningsmål", "Effektmål", "Insats"]
-[[title]]
-form = "Målrapport {year}"
-kind = "malrapport"
-period = "T3"
-[headings]
-[[headings.prefixed]]
-words = "Inriktningsmål {number}:"
-level = "kf"
-[[headings.prefixed]]
-words = "Effektmål {number}:"
-level = "ks"
-parent = "kf"
-[labels]
-assessment = ["Resultat"]
-[statuses]
-"Klar" = "avslutad_enligt_plan"
-"Pågår" = "pagaende_enligt_plan"
-[assessments]
-"Uppnått" = "uppfyllt"
-"Ej uppnått" = "ej_uppfyllt"
-[[tables]]
-kind = "activities"
-columns.title = ["Insats"]
-columns.responsible = ["Ansvarig"]
-columns.status = ["Läge"]
-columns.end = ["Klart datum"]
-[report]
-body_words = ["nämnden"]
-'''
+# The annotated example of the README's "Report families": a profile for a layout no
+# built-in profile covers, read here with that very file.
+HEDBY_PROFILE = ROOT / "docs" / "example-profile.toml"
 
 
 def _hedby_pdf(path) -> None:
@@ -141,7 +109,7 @@ def test_a_layout_nobody_built_in_reads_with_its_own_profile(tmp_path):
     pdf.parent.mkdir()
     _hedby_pdf(pdf)
     profile = tmp_path / "hedby.toml"
-    profile.write_text(HEDBY_PROFILE, encoding="utf-8")
+    profile.write_text(HEDBY_PROFILE.read_text(encoding="utf-8"), encoding="utf-8")
 
     plain = run_cli("extract", pdf.parent, "-o", tmp_path / "plain", "--quiet", "--ocr", "never",
                     check=False)
