@@ -56,3 +56,17 @@ def test_bad_text_layer_kept_and_repaired_reaches_its_floor(tmp_path):
     out = tmp_path / "out"
     run_cli("extract", folder, "-o", out, "--quiet", "--ocr", "never")
     assert _field_f1(out, _gold_for(tmp_path, [p.stem for p in folder.glob("*.pdf")])) >= 0.90
+
+
+@pytest.mark.parametrize("held_out", ["holdout", "holdout2"])
+def test_reports_drawn_by_other_engines_reach_their_floor(tmp_path, held_out):
+    """Layouts written to the families' descriptions, drawn by other engines with other
+    fonts (samples/holdout*: Chromium, LibreOffice, reportlab platypus): every family."""
+    folder = SAMPLES / held_out
+    out = tmp_path / "out"
+    run_cli("extract", folder / "pdf", "-o", out, "--quiet", "--ocr", "never")
+    import pandas as pd
+
+    profiles = set(pd.read_parquet(out / "reports").profile)
+    assert profiles == {"tertial", "uppsikt", "namnd", "arsredovisning", "verksamhetsplan"}
+    assert _field_f1(out, folder / "gold") >= 0.95
