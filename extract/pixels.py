@@ -55,23 +55,28 @@ def _reduced(img: Image.Image, dpi: float, work_dpi: float = WORK_DPI,
     factor = max(1, int(round(dpi / work_dpi)))
     small = img.convert("L").reduce(factor) if factor > 1 else img.convert("L")
     a = np.asarray(small)
-    paper = float(np.percentile(a, 90)) if a.size else 255.0
-    return a < min(INK_MAX, paper - margin), float(factor)
+    return a < min(INK_MAX, _paper(a) - margin), float(factor)
+
+
+def _paper(a: np.ndarray) -> float:
+    """The paper's grey: the 90th percentile of the page's grey levels (by histogram)."""
+    if not a.size:
+        return 255.0
+    counts = np.bincount(a.ravel(), minlength=256).cumsum()
+    return float(np.searchsorted(counts, 0.9 * counts[-1]))
 
 
 def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
     """(row, start, end) of every run of True at least ``min_len`` long, row by row."""
     padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
-    diff = np.diff(padded, axis=1)
-    out = []
-    rows_start, cols_start = np.nonzero(diff == 1)
-    rows_end, cols_end = np.nonzero(diff == -1)
-    for r, s, e in zip(rows_start, cols_start, cols_end):
-        if e - s >= min_len:
-            out.append((int(r), int(s), int(e)))
-    del rows_end
-    return out
+    diff = np.diff(padded, axis=1).ravel()
+    width = mask.shape[1] + 1
+    starts = np.flatnonzero(diff == 1)
+    ends = np.flatnonzero(diff == -1)  # in order: the n-th end closes the n-th start
+    keep = ends - starts >= min_len
+    starts, ends = starts[keep], ends[keep]
+    return list(zip((starts // width).tolist(), (starts % width).tolist(), (ends % width).tolist()))
 
 
 def _lines_from_runs(runs: list[tuple[int, int, int]], max_thick: float, min_len: int
