@@ -66,17 +66,27 @@ def _paper(a: np.ndarray) -> float:
     return float(np.searchsorted(counts, 0.9 * counts[-1]))
 
 
-def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
-    """(row, start, end) of every run of True at least ``min_len`` long, row by row."""
-    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    diff = np.diff(padded, axis=1).ravel()
+RUN_CHUNK = 256  # rows looked at together: bounds the temporary arrays
+
+
+def _runs(mask: np.ndarray, min_len: int, max_len: int | None = None) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every run of True at least ``min_len`` (and at most
+    ``max_len``) long, row by row."""
+    out: list[tuple[int, int, int]] = []
     width = mask.shape[1] + 1
-    starts = np.flatnonzero(diff == 1)
-    ends = np.flatnonzero(diff == -1)  # in order: the n-th end closes the n-th start
-    keep = ends - starts >= min_len
-    starts, ends = starts[keep], ends[keep]
-    return list(zip((starts // width).tolist(), (starts % width).tolist(), (ends % width).tolist()))
+    for r0 in range(0, mask.shape[0], RUN_CHUNK):
+        chunk = mask[r0:r0 + RUN_CHUNK]
+        padded = np.zeros((chunk.shape[0], chunk.shape[1] + 2), dtype=np.int8)
+        padded[:, 1:-1] = chunk
+        diff = np.diff(padded, axis=1).ravel()
+        starts = np.flatnonzero(diff == 1)
+        ends = np.flatnonzero(diff == -1)  # in order: the n-th end closes the n-th start
+        lengths = ends - starts
+        keep = lengths >= min_len if max_len is None else (lengths >= min_len) & (lengths <= max_len)
+        starts, ends = starts[keep], ends[keep]
+        out.extend(zip((starts // width + r0).tolist(), (starts % width).tolist(),
+                       (ends % width).tolist()))
+    return out
 
 
 def _lines_from_runs(runs: list[tuple[int, int, int]], max_thick: float, min_len: int
@@ -141,7 +151,7 @@ def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[Pixe
         covered[int(w.y0 / factor):int(w.y1 / factor) + 1, int(w.x0 / factor):int(w.x1 / factor) + 1] = True
     ink = mask & ~covered
     out = []
-    for x0, y0, x1, y1 in _blobs(ink):
+    for x0, y0, x1, y1 in _blobs(ink, max_run=int(hi) + 1):
         w, h = x1 - x0, y1 - y0
         # symbols are about square; an arrow (a trend) may be up to three times as long as wide
         if not (max(w, h) >= lo and max(w, h) <= hi and min(w, h) >= lo / 3
@@ -160,9 +170,10 @@ def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[Pixe
     return out
 
 
-def _blobs(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Bounding boxes of the 8-connected blobs of a mask (runs joined row to row)."""
-    runs = _runs(mask, 1)
+def _blobs(mask: np.ndarray, max_run: int | None = None) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes of the 8-connected blobs of a mask (runs joined row to row); runs
+    longer than ``max_run`` (a rule, a shaded band: no symbol) are left out first."""
+    runs = _runs(mask, 1, max_run)
     parent = list(range(len(runs)))
 
     def find(i: int) -> int:
