@@ -89,9 +89,9 @@ def _runs(mask: np.ndarray, min_len: int, max_len: int | None = None) -> list[tu
     return out
 
 
-def _lines_from_runs(runs: list[tuple[int, int, int]], max_thick: float, min_len: int
-                     ) -> list[tuple[int, int, int, int]]:
-    """Runs touching from row to row → lines (x0, y0, x1, y1) long and thin enough."""
+def _join_runs(runs: list[tuple[int, int, int]], slack: int) -> list[list[int]]:
+    """Runs that touch from one row to the next (overlapping, or ``slack`` pixels apart)
+    grouped: the indexes of each group's runs (union-find)."""
     parent = list(range(len(runs)))
 
     def find(i: int) -> int:
@@ -105,14 +105,19 @@ def _lines_from_runs(runs: list[tuple[int, int, int]], max_thick: float, min_len
         by_row.setdefault(r, []).append(i)
     for i, (r, s, e) in enumerate(runs):
         for j in by_row.get(r + 1, ()):
-            _r2, s2, e2 = runs[j]
-            if s2 <= e + 2 and e2 >= s - 2:
+            if runs[j][1] <= e + slack and runs[j][2] >= s - slack:
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(len(runs)):
         groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def _lines_from_runs(runs: list[tuple[int, int, int]], max_thick: float, min_len: int
+                     ) -> list[tuple[int, int, int, int]]:
+    """Runs touching from row to row → lines (x0, y0, x1, y1) long and thin enough."""
     out = []
-    for members in groups.values():
+    for members in _join_runs(runs, slack=2):
         rows = [runs[i][0] for i in members]
         x0 = min(runs[i][1] for i in members)
         x1 = max(runs[i][2] for i in members)
@@ -174,30 +179,12 @@ def _blobs(mask: np.ndarray, max_run: int | None = None) -> list[tuple[int, int,
     """Bounding boxes of the 8-connected blobs of a mask (runs joined row to row); runs
     longer than ``max_run`` (a rule, a shaded band: no symbol) are left out first."""
     runs = _runs(mask, 1, max_run)
-    parent = list(range(len(runs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_row: dict[int, list[int]] = {}
-    for i, (r, _s, _e) in enumerate(runs):
-        by_row.setdefault(r, []).append(i)
-    for i, (r, s, e) in enumerate(runs):
-        for j in by_row.get(r + 1, ()):
-            if runs[j][1] <= e and runs[j][2] >= s:
-                parent[find(i)] = find(j)
-    boxes: dict[int, list[int]] = {}
-    for i, (r, s, e) in enumerate(runs):
-        root = find(i)
-        b = boxes.get(root)
-        if b is None:
-            boxes[root] = [s, r, e, r + 1]
-        else:
-            b[0], b[1], b[2], b[3] = min(b[0], s), min(b[1], r), max(b[2], e), max(b[3], r + 1)
-    return [tuple(b) for b in boxes.values()]
+    out = []
+    for members in _join_runs(runs, slack=0):
+        rows = [runs[i][0] for i in members]
+        out.append((min(runs[i][1] for i in members), min(rows),
+                    max(runs[i][2] for i in members), max(rows) + 1))
+    return out
 
 
 def _ink_colour(crop: Image.Image) -> tuple[int, int, int]:
