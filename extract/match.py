@@ -85,16 +85,3 @@ def best_at(phrases, words: list[str], start: int = 0, year: int | None = None,
         if m and (best is None or m.end > best[1].end):
             best = (phrase, m)
     return best
-
-
-def starts_with_any(phrases, text: str) -> Phrase | None:
-    """The phrase (of ``phrases``) a plain text starts with, folded and fuzzy."""
-    words = [fold_word(w) for w in text.split()]
-    words = [w for w in words if w]
-    hit = best_at(phrases, words)
-    return hit[0] if hit else None
-
-
-def contains(phrase: Phrase, folded_text: str) -> bool:
-    """``phrase`` appears in a folded text (exact words, no fuzz): detection."""
-    return " ".join(w for w in phrase.words if not w.startswith("{")) in folded_text

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from malrapport.extract.blocks import Block, GridRows, Heading, Label, Paragraph, TableHeader
-from malrapport.extract.grids import Band
 from malrapport.extract.catalogue import Catalogue
 from malrapport.extract import goaltable
 from malrapport.extract.dates import end_of_period, parse_date

@@ -96,7 +96,7 @@ def inspect(path: Path, pages_wanted: list[int] | None, options: ExtractOptions)
         out.append(f"=== page {number} ({source}; {len(page.words)} words) ===")
         for line in running:
             if line.page == number:
-                out.append(f"  RUNNING HEADER/FOOTER (dropped; kept as metadata)")
+                out.append("  RUNNING HEADER/FOOTER (dropped; kept as metadata)")
                 out.append(_describe_line(line))
         for block in blocks:
             if block.page != number:
