@@ -2,9 +2,9 @@
 
 One pass over the blocks collects drafts (a goal heading and what follows it up
 to the next heading); a second step decides which headings are goals and at which
-level. Where a field is filled: ``assessment_raw`` in ``_on_label`` and
+level (``drafts``). Where a field is filled: ``assessment_raw`` in ``_on_label`` and
 ``_on_paragraph``; activity ``title_raw``, ``status_raw``, ``responsible`` and
-dates in ``_Activity.to_record`` (from the row's cells); ``description``,
+dates in ``drafts.ActivityDraft.to_record`` (from the row's cells); ``description``,
 ``comment`` and status lines under a row in ``_add_lines`` (the profile's
 ``under_row`` slots); measures in ``measures.cells_to_measure``; goals read from
 a goals table in ``goaltable``. Text inside a goal's section that lands in no
@@ -13,14 +13,13 @@ field becomes a warning, and counts against the report's coverage.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from malrapport.extract.blocks import Block, GridRows, Heading, Label, Paragraph, TableHeader
 from malrapport.extract.catalogue import Catalogue
+from malrapport.extract.drafts import ActivityDraft, GoalDraft, ParseResult, drafts_to_goals
 from malrapport.extract import goaltable
-from malrapport.extract.dates import end_of_period, parse_date
 from malrapport.extract.layout import Line
 from malrapport.extract.measures import cells_to_measure, extend_name, trend_of_mark
 from malrapport.extract.profile import Profile
@@ -32,67 +31,13 @@ from malrapport.extract.tables import (
     lines_to_rows,
     measure_cells,
 )
-from malrapport.extract.text import folded_labels, join_parts, lines_text, strip_icon
+from malrapport.extract.text import folded_labels, lines_text, strip_icon
 from malrapport.extract.warnings import Coverage, Warn
 from malrapport.normalize.labels import fold, status_key
-from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 from malrapport.schemas.words import Mark
 
 ECONOMY_SIMILARITY = 85
 MEASURE_SIZE_TOLERANCE = 0.1
-
-
-@dataclass
-class _Activity:
-    row: Row
-    page: int
-    slots: tuple[str, ...]  # what the text under the row holds, in order
-    slot: int = 0
-    status_line: str | None = None
-    description: list[str] = field(default_factory=list)
-    comment: list[str] = field(default_factory=list)
-
-    @property
-    def current(self) -> str:
-        return self.slots[self.slot] if self.slot < len(self.slots) else "comment"
-
-    def to_record(self, labels: frozenset[str]) -> ActivityRecord:
-        words = self.row.words
-        status = self.row.text("status") if "status" in self.row.cells else self.status_line
-        conf = sum(w.conf for w in words) / len(words) if words else 1.0
-        end_text = self.row.text("end") or None
-        end = _first_date(self.row.cells.get("end")) or end_of_period(end_text)
-        comment = [self.row.text("comment")] if self.row.text("comment") else []
-        return ActivityRecord(
-            title=self.row.text("title"), title_raw=self.row.text("title"),
-            status_raw=strip_icon(status, labels) or None,
-            description=join_parts(self.description), comment=join_parts(comment + self.comment),
-            start_date=_first_date(self.row.cells.get("start")),
-            end_date=end,
-            end_date_raw=end_text if end_text and (end is None or end.isoformat() != end_text.strip())
-            else None,
-            responsible=self.row.text("responsible") or None,
-            page=self.page, source="ocr" if any(w.source == "ocr" for w in words) else "text",
-            confidence=round(conf, 4))
-
-
-@dataclass
-class _Draft:
-    heading: Heading
-    chapter: str | None
-    chapter_title: str
-    area: str | None = None
-    assessment_raw: str | None = None
-    assessment: str | None = None  # the key, when a symbol gave it (no words to normalise)
-    comment: list[str] = field(default_factory=list)
-    description: list[str] = field(default_factory=list)  # paragraphs under the heading
-    activities: list[_Activity] = field(default_factory=list)
-    measures: list[MeasureRecord] = field(default_factory=list)
-    measure_note: list[str] = field(default_factory=list)  # text under the measures table
-    has_content: bool = False
-    coverage: Coverage = field(default_factory=Coverage)
-    warnings: list[Warn] = field(default_factory=list)
-    row: Row | None = None  # the goals-table row it was read from
 
 
 class _Parser:
@@ -106,13 +51,13 @@ class _Parser:
         self.rows_since_header = 0
         self.statuses = tuple(profile.statuses)
         self.labels = folded_labels(tuple(profile.statuses), tuple(profile.assessments))
-        self.drafts: list[_Draft] = []
+        self.drafts: list[GoalDraft] = []
         self.chapter: str | None = None
         self.chapter_title = ""
         self.area: str | None = None
-        self.goal: _Draft | None = None
+        self.goal: GoalDraft | None = None
         self.table: TableHeader | None = None
-        self.activity: _Activity | None = None
+        self.activity: ActivityDraft | None = None
         self.awaiting: str | None = None  # "assessment" | "goal_comment"
         self.measure_rows: list[Line] = []
         self.grid_open = False  # the last ruled table ran to the bottom of its page
@@ -170,7 +115,7 @@ class _Parser:
         chapter = h.number.split(".")[0] if h.number and h.role == "numbered" else self.chapter
         if chapter != self.chapter:
             self.chapter, self.chapter_title = chapter, ""
-        self.goal = _Draft(h, self.chapter, self.chapter_title, self.area)
+        self.goal = GoalDraft(h, self.chapter, self.chapter_title, self.area)
         self.goal.coverage.use(h.lines)
         self.drafts.append(self.goal)
 
@@ -353,7 +298,7 @@ class _Parser:
         title_lines = tuple(l for c in band.cells for l in c.lines) or tuple(band.lines)
         level = header.spec.level or self.level or self.profile.default_level
         heading = Heading(number, title, page, title_lines, "goal", level, None, "goals-table row")
-        draft = _Draft(heading, None, "", self.area, assessment_raw=raw, assessment=key, row=row)
+        draft = GoalDraft(heading, None, "", self.area, assessment_raw=raw, assessment=key, row=row)
         draft.has_content = True
         self._refill_goal_row(draft, header)
         draft.coverage.use(band.lines)
@@ -363,7 +308,7 @@ class _Parser:
         self.goal = draft
         self.drafts.append(draft)
 
-    def _refill_goal_row(self, draft: _Draft, header: TableHeader) -> None:
+    def _refill_goal_row(self, draft: GoalDraft, header: TableHeader) -> None:
         """Title, comment and measure from the row's cells (again, when a row goes on)."""
         row = draft.row
         number, title = goaltable.split_number(row.text("title"))
@@ -400,7 +345,7 @@ class _Parser:
     def _start_activity(self, row: Row, page: int) -> None:
         slots = tuple(s for s in self.table.spec.under_row
                       if not (s == "status" and self.table.has("status")))
-        self.activity = _Activity(row, page, slots or ("description",))
+        self.activity = ActivityDraft(row, page, slots or ("description",))
         self._used(row.lines)
         self.goal.activities.append(self.activity)
 
@@ -493,12 +438,6 @@ def _is_fragment(row: Row, previous: Row, header: TableHeader, statuses: tuple[s
     return bool(header.has("status") and _status_incomplete(previous.text("status"), statuses))
 
 
-def _with_note(measures: list[MeasureRecord], note: str | None) -> list[MeasureRecord]:
-    if not note:
-        return measures
-    return [dataclasses.replace(m, note=note) for m in measures]
-
-
 def _slot_index(slots: tuple[str, ...], name: str) -> int:
     return slots.index(name) if name in slots else len(slots)
 
@@ -527,87 +466,12 @@ def split_assessment(text: str, profile: Profile) -> tuple[str, str]:
     return head.rstrip(".,;:"), rest
 
 
-def _first_date(texts: list[str] | None):
-    for t in texts or []:
-        d = parse_date(t)
-        if d:
-            return d
-    return None
-
-
-# drafts → goals --------------------------------------------------------------------
-@dataclass(frozen=True)
-class ParseResult:
-    goals: list[GoalRecord]
-    warnings: list[Warn]
-    coverage: Coverage
-
-
 def blocks_to_goals(blocks: list[Block], catalogue: Catalogue, profile: Profile,
                     marks: dict[int, tuple[Mark, ...]] | None = None,
                     legend: Legend | None = None) -> ParseResult:
     parser = _Parser(profile, marks, legend)
     for block in blocks:
         parser.feed(block)
-    result = _drafts_to_goals(parser.drafts, catalogue, profile, parser.labels)
+    result = drafts_to_goals(parser.drafts, catalogue, profile, parser.labels)
     result.coverage.merge(parser.section_coverage)
     return result
-
-
-def _drafts_to_goals(drafts: list[_Draft], catalogue: Catalogue, profile: Profile,
-                     labels: frozenset[str]) -> ParseResult:
-    goal_chapters = {d.chapter for d in drafts if d.has_content}
-    deep = {d.chapter for d in drafts
-            if d.heading.role == "numbered" and d.heading.number and d.heading.number.count(".") >= 2}
-    goals: list[GoalRecord] = []
-    warnings: list[Warn] = []
-    coverage = Coverage()
-    last_of_level: dict[str, int] = {}  # level → ordinal of its latest goal
-    for d in drafts:
-        if d.heading.role == "numbered":
-            placed = _numbered_level(d, goal_chapters, deep, catalogue, profile)
-            if placed is None:
-                continue
-            level, parent = placed
-            parent_ordinal = next((g.ordinal for g in reversed(goals) if g.number == parent), None)
-        else:
-            level = d.heading.level or profile.default_level
-            parent, parent_ordinal = None, None
-            if d.heading.parent:
-                parent_ordinal = last_of_level.get(d.heading.parent)
-                if parent_ordinal is not None:
-                    parent = goals[parent_ordinal - 1].number
-        ordinal = len(goals) + 1
-        last_of_level[level] = ordinal
-        area = catalogue.area_of(d.heading.text) or d.area
-        goals.append(GoalRecord(
-            number=d.heading.number, level=level, parent_number=parent,
-            ordinal=ordinal, parent_ordinal=parent_ordinal,
-            area=area, title=d.heading.text, title_raw=d.heading.text,
-            assessment_raw=d.assessment_raw or None, assessment=d.assessment,
-            comment=join_parts(d.comment), description=join_parts(d.description),
-            page=d.heading.page,
-            activities=tuple(a.to_record(labels) for a in d.activities),
-            measures=tuple(_with_note(d.measures, join_parts(d.measure_note)))))
-        warnings.extend(d.warnings)
-        coverage.merge(d.coverage)
-    return ParseResult(goals, warnings, coverage)
-
-
-def _numbered_level(d: _Draft, goal_chapters: set, deep: set, catalogue: Catalogue,
-                    profile: Profile) -> tuple[str, str | None] | None:
-    """Level and parent number of a numbered heading, or None when it is prose."""
-    if d.chapter not in goal_chapters:
-        return None
-    number = d.heading.number
-    depth = number.count(".") + 1 if number else 2
-    if depth == 2 and d.chapter in deep:
-        return "kf", None
-    if depth == 2 and not d.has_content:
-        return None  # a prose heading inside a goal chapter (uppsikt 1.5, 1.6)
-    parent = ".".join(number.split(".")[:-1]) if depth >= 3 else None
-    chapter = fold(d.chapter_title)
-    economy = any(fuzz.partial_ratio(" ".join(p.words), chapter) >= ECONOMY_SIMILARITY
-                  for p in profile.economy) if chapter else False
-    level = "ekonomi" if economy or catalogue.is_economy(d.heading.text) else profile.default_level
-    return level, parent

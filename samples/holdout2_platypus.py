@@ -140,7 +140,7 @@ def _tertial(gold: dict) -> bytes:
     rep, rnd = gold["report"], gold["render"]
     st = rnd["style"]
     size, lead = st["size"], st["leading"]
-    F, FB, FI = "H2Serif", "H2Serif-Bold", "H2Serif-Italic"
+    F, FB = "H2Serif", "H2Serif-Bold"
     body = ParagraphStyle("body", fontName=F, fontSize=size, leading=lead, spaceAfter=5)
     small = ParagraphStyle("small", parent=body, fontSize=size - 0.5, leading=lead - 0.6,
                            spaceAfter=0)

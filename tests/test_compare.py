@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import GOLD, ROOT, run_cli, system_stems
+from conftest import GOLD, run_cli, system_stems
 from malrapport.compare import NotAnOutputFolder, compare
 from test_keys import gold_to_output_keys
 

@@ -10,7 +10,6 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
-import pytest
 
 from conftest import DIGITAL, GOLD, load_gold, run_cli
 

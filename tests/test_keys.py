@@ -11,9 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from conftest import GOLD, load_gold, run_cli
+from conftest import GOLD, load_gold
 from malrapport.evaluate import _match_by_title, _match_goals, _under
 from malrapport.normalize.keys import KeyAssigner, similarity
 from malrapport.normalize.registry import Registry
