@@ -144,7 +144,7 @@ def ocr_job(path: Path, index: int, options: ExtractOptions) -> tuple[int, PageW
 
 
 def finish_report(scan: FileScan, options: ExtractOptions) -> ReportRecord:
-    from malrapport.extract.profile import resolve_profiles
+    from malrapport.extract.profile_load import resolve_profiles
     from malrapport.normalize.records import normalize_report
     from malrapport.normalize.vocabulary import load_vocabulary
 

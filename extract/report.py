@@ -14,7 +14,8 @@ from malrapport.extract.detect import MIN_SCORE, Fit, rank_profiles
 from malrapport.extract.layout import Line, straighten, strip_running_lines, words_to_lines
 from malrapport.extract.metadata import ReportMeta, read_metadata
 from malrapport.extract.parse import blocks_to_goals
-from malrapport.extract.profile import Profile, builtin_profiles
+from malrapport.extract.profile import Profile
+from malrapport.extract.profile_load import builtin_profiles
 from malrapport.extract.symbols import read_legend
 from malrapport.schemas.records import ReportRecord
 from malrapport.schemas.words import PageWords

@@ -76,7 +76,8 @@ def _profile_option(p: argparse.ArgumentParser) -> None:
 
 def _profiles_or_usage(specs: list[str]):
     """The profiles asked for, or None after printing why they cannot be used."""
-    from malrapport.extract.profile import ProfileError, resolve_profiles
+    from malrapport.extract.profile import ProfileError
+    from malrapport.extract.profile_load import resolve_profiles
 
     try:
         return resolve_profiles(tuple(specs))

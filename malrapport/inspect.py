@@ -16,7 +16,8 @@ from malrapport.extract.detect import rank_profiles
 from malrapport.extract.layout import Line, straighten, words_to_lines
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.report import page_layout
-from malrapport.extract.profile import Profile, resolve_profiles
+from malrapport.extract.profile import Profile
+from malrapport.extract.profile_load import resolve_profiles
 from malrapport.schemas.words import PageWords
 
 

@@ -10,7 +10,7 @@ from malrapport.extract.dates import end_of_period
 from malrapport.extract.grids import fill_grid, grid_skeletons
 from malrapport.extract.layout import Line
 from malrapport.extract.measures import split_unit_from_name, split_value, trend_of
-from malrapport.extract.profile import builtin
+from malrapport.extract.profile_load import builtin
 from malrapport.extract.symbols import Legend, colour_name, read_legend, symbol_key
 from malrapport.schemas.words import Mark, Rule, Word
 

@@ -21,7 +21,7 @@ from malrapport.extract.catalogue import Catalogue
 from malrapport.extract.errors import MalrapportError
 from malrapport.extract.layout import words_to_lines
 from malrapport.extract.parse import blocks_to_goals
-from malrapport.extract.profile import builtin_profiles
+from malrapport.extract.profile_load import builtin_profiles
 from malrapport.extract.report import pages_to_report
 from malrapport.schemas.records import GoalRecord, ReportRecord
 from malrapport.schemas.words import PageWords, Word
