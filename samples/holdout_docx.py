@@ -420,7 +420,9 @@ def page_break_before(doc) -> None:
 # --- family A: tertial report ----------------------------------------------------------------
 
 
-def tertial_doc(gold: dict) -> docx.Document:
+def numbered_doc(gold: dict, goal_part) -> docx.Document:
+    """A report of numbered chapters (families A and B): each chapter's blocks, its
+    goals drawn by ``goal_part(doc, goal, gold)``, and the blocks after them."""
     doc = new_document(gold)
     title_block(doc, gold)
     for chapter in gold["render"]["chapters"]:
@@ -431,9 +433,13 @@ def tertial_doc(gold: dict) -> docx.Document:
         if chapter.get("goals"):
             for goal in gold["goals"]:
                 if goal["number"].split(".")[0] == chapter["number"]:
-                    tertial_goal(doc, goal, gold)
+                    goal_part(doc, goal, gold)
         blocks(doc, chapter.get("blocks_after", []), gold)
     return doc
+
+
+def tertial_doc(gold: dict) -> docx.Document:
+    return numbered_doc(gold, tertial_goal)
 
 
 def tertial_goal(doc, goal: dict, gold: dict) -> None:
@@ -504,20 +510,12 @@ def tertial_table(doc, activities: list, style: dict) -> None:
 
 
 def uppsikt_doc(gold: dict) -> docx.Document:
-    doc = new_document(gold)
-    title_block(doc, gold)
-    for chapter in gold["render"]["chapters"]:
-        if chapter.get("new_page"):
-            page_break_before(doc)
-        doc.add_heading(f"{chapter['number']} {chapter['title']}", 1)
-        blocks(doc, chapter.get("blocks", []), gold)
-        if chapter.get("goals"):
-            for goal in gold["goals"]:
-                if goal["number"].split(".")[0] == chapter["number"]:
-                    doc.add_heading(f"{goal['number']} {goal['title']}", 2)
-                    uppsikt_table(doc, goal["activities"], gold["render"]["style"])
-        blocks(doc, chapter.get("blocks_after", []), gold)
-    return doc
+    return numbered_doc(gold, uppsikt_goal)
+
+
+def uppsikt_goal(doc, goal: dict, gold: dict) -> None:
+    doc.add_heading(f"{goal['number']} {goal['title']}", 2)
+    uppsikt_table(doc, goal["activities"], gold["render"]["style"])
 
 
 def uppsikt_table(doc, activities: list, style: dict) -> None:
