@@ -43,9 +43,9 @@ what only the picture needs:
   ``{"finance_table"}``.
 
 Chromium 156 writes the print time as /CreationDate and /ModDate and no trailer /ID;
-``pin`` sets both dates to ``render.date`` (and an /ID, should a Chromium version write
-one, to a hash of the content), keeping every string's length so the xref offsets stay
-valid (``scans.pin_pdf`` fixes /CreationDate only, not /ModDate). Everything else
+``reproducible.pin_pdf`` sets both dates to ``render.date`` (and an /ID, should a
+Chromium version write one, to a hash of the content), keeping every string's length
+so the xref offsets stay valid. Everything else
 Chromium (Skia) writes is the same from run to run on one machine: font subsets are
 named AAAAAA+, BAAAAA+... in order of use. Another Chromium version or other font files
 give other bytes (/Creator names the version).
@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import html
 import io
 import math
@@ -68,6 +67,8 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from malrapport.samples.reproducible import date_stamp, pin_pdf
 
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -119,27 +120,6 @@ def print_pdf(page_html: str, outline: bool = False, tagged: bool = False) -> by
         return out.read_bytes()
 
 
-_DATE_RE = re.compile(rb"/(CreationDate|ModDate)\s*\((D:[^)]*)\)")
-_ID_RE = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
-
-
-def pin(data: bytes, date: str) -> bytes:
-    """Fix Chromium's /CreationDate and /ModDate (to ``date``, ISO) and its trailer /ID
-    (to a hash of the rest), each at its original length so the xref stays valid."""
-    stamp = f"D:{date.replace('-', '')}120000+00'00'".encode()
-
-    def fix_date(m: re.Match) -> bytes:
-        old = m.group(2)
-        if len(old) != len(stamp):
-            raise RuntimeError(f"unexpected date format {old!r}")
-        return m.group(0).replace(old, stamp)
-
-    data = _DATE_RE.sub(fix_date, data)
-    digest = hashlib.sha256(_ID_RE.sub(b"", data)).hexdigest().upper().encode()
-    return _ID_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[:len(m.group(1))])
-                      .replace(m.group(2), digest[:len(m.group(2))]), data)
-
-
 def outline_pages(data: bytes) -> list[tuple[str, int]]:
     """(title, 1-based page) of every bookmark Chromium made from the headings."""
     import pypdfium2 as pdfium
@@ -166,7 +146,7 @@ def render_pdf(gold: dict) -> bytes:
         found = toc_numbers(gold, outline_pages(print_pdf(build_html(gold, pages), outline=True)))
         if found == pages:
             final = print_pdf(build_html(gold, pages), tagged=gold["render"].get("tagged", False))
-            return pin(final, gold["render"]["date"])
+            return pin_pdf(final, date_stamp(gold["render"]["date"]))
         pages = found
     raise RuntimeError("table of contents did not settle")
 

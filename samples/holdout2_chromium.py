@@ -17,12 +17,13 @@ Chromium's PDF is deterministic except for its dates, which are pinned.
 """
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
 from html import escape
 from pathlib import Path
+
+from malrapport.samples.reproducible import pin_pdf
 
 STATUS = {
     "ej_paborjad": ("Ej påbörjad", "#ffffff", "#8c8c8c"),
@@ -32,14 +33,6 @@ STATUS = {
     "avslutad_med_avvikelse": ("Avslutad med avvikelse", "#e57a2c", "#b95a17"),
     "vantelage": ("Vänteläge", "#a5a5a5", "#7b7b7b"),
 }
-
-_DATE_RE = re.compile(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})")
-
-
-def _pin(data: bytes) -> bytes:
-    """Fixed dates, same length, so the xref offsets stay valid."""
-    return _DATE_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + b"20250101000000", data)
-
 
 def _chromium(html: str) -> bytes:
     exe = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
@@ -53,7 +46,7 @@ def _chromium(html: str) -> bytes:
                         f"--print-to-pdf={out}", src.as_uri()],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        timeout=180)
-        return _pin(out.read_bytes())
+        return pin_pdf(out.read_bytes())
 
 
 def _e(text) -> str:

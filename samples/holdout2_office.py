@@ -17,28 +17,13 @@ Creation dates and document IDs are pinned so that the output is reproducible.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
-
-_DATE_RE = re.compile(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})")
-_ID_RE = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
-_SUM_RE = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
-
-
-def _pin(data: bytes) -> bytes:
-    """Fixed dates, a content-derived /ID and /DocChecksum, all at their original length."""
-    data = _DATE_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + b"20250101000000", data)
-    digest = hashlib.sha256(_SUM_RE.sub(b"", _ID_RE.sub(b"", data))).hexdigest().upper().encode()
-    data = _SUM_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))]), data)
-    return _ID_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))])
-                      .replace(m.group(2), digest[: len(m.group(2))]), data)
-
+from malrapport.samples.reproducible import pin_pdf
 
 def _soffice(src_name: str, payload: bytes) -> bytes:
     exe = shutil.which("soffice") or shutil.which("libreoffice") or "soffice"
@@ -52,7 +37,7 @@ def _soffice(src_name: str, payload: bytes) -> bytes:
                         "--convert-to", "pdf", "--outdir", str(tmp), str(src)],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        timeout=240, env=env)
-        return _pin((tmp / (src.stem + ".pdf")).read_bytes())
+        return pin_pdf((tmp / (src.stem + ".pdf")).read_bytes())
 
 
 def _x(text) -> str:

@@ -12,7 +12,6 @@ with fixed parameters, and LibreOffice's dates, /ID and /DocChecksum are pinned.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import re
 import subprocess
@@ -26,6 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TA
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from malrapport.samples.reproducible import pin_pdf
 from PIL import Image, ImageDraw
 
 ASSESSMENT = {"uppfyllt": "Uppfyllt", "delvis_uppfyllt": "Delvis uppfyllt",
@@ -43,21 +43,6 @@ FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
 
 
 # --- the engine ------------------------------------------------------------------------
-
-_DATE_RE = re.compile(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})")
-_ID_RE = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
-_SUM_RE = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
-
-
-def pin_pdf(data: bytes) -> bytes:
-    """As ``scans.pin_pdf``, plus LibreOffice's /DocChecksum: fixed dates, and /ID and
-    checksum derived from the content, at their original lengths."""
-    data = _DATE_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + b"20250101000000", data)
-    digest = hashlib.sha256(_SUM_RE.sub(b"", _ID_RE.sub(b"", data))).hexdigest().upper().encode()
-    data = _SUM_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))]), data)
-    return _ID_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))])
-                      .replace(m.group(2), digest[: len(m.group(2))]), data)
-
 
 def convert(data: bytes) -> bytes:
     with tempfile.TemporaryDirectory(prefix="holdout-docx-") as tmp:

@@ -7,17 +7,17 @@ Families (``report.profile``): ``tertial`` (A), ``namnd`` (C), ``verksamhetsplan
 The layouts follow shared/FORMAT.md and shared/LAYOUTS.md but are drawn by another
 engine than the development samples, with other fonts, widths and icons.
 
-Reproducible on one machine: Chromium's dates are pinned (``pin_pdf``); the
+Reproducible on one machine: Chromium's dates are pinned (``reproducible.pin_pdf``); the
 PDF otherwise depends only on the HTML, the installed fonts and the Chromium build.
 """
 from __future__ import annotations
 
-import hashlib
 import html
-import re
 import subprocess
 import tempfile
 from pathlib import Path
+
+from malrapport.samples.reproducible import pin_pdf
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
@@ -61,19 +61,6 @@ def fill(template: str, gold: dict) -> str:
 
 
 # --- the engine ------------------------------------------------------------------------
-
-_DATE_RE = re.compile(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})")
-_ID_RE = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
-
-
-def pin_pdf(data: bytes) -> bytes:
-    """Fixed creation and modification dates, and a /ID (if any) derived from the content;
-    all at their original length so the xref offsets stay valid (as ``scans.pin_pdf``)."""
-    data = _DATE_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + b"20250101000000", data)
-    digest = hashlib.sha256(_ID_RE.sub(b"", data)).hexdigest().upper().encode()
-    return _ID_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))])
-                      .replace(m.group(2), digest[: len(m.group(2))]), data)
-
 
 def print_html(page: str) -> bytes:
     """Print one HTML document to PDF with a fresh Chromium profile."""

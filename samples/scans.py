@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import re
 import shutil
 import sys
 import tempfile
@@ -36,9 +35,9 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image, ImageFilter
-
 from malrapport.extract import tesseract
+from malrapport.samples.reproducible import pin_pdf
+from PIL import Image, ImageFilter
 
 SAMPLES = Path(__file__).resolve().parent
 A4 = (595.2756, 841.8898)
@@ -116,19 +115,6 @@ def images_to_pdf(jpegs: list[bytes], sizes: list[tuple[float, float]], dst: Pat
     pdf.save(buf)
     pdf.close()
     dst.write_bytes(pin_pdf(buf.getvalue()))
-
-
-_DATE_RE = re.compile(rb"/CreationDate\s*\(D:(\d{14})")
-_ID_RE = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
-
-
-def pin_pdf(data: bytes) -> bytes:
-    """Make a PDF writer's output reproducible: a fixed /CreationDate and a /ID derived
-    from the content, both at their original length so the xref offsets stay valid."""
-    data = _DATE_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + b"20250101000000", data)
-    digest = hashlib.sha256(_ID_RE.sub(b"", data)).hexdigest().upper().encode()
-    return _ID_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))])
-                      .replace(m.group(2), digest[: len(m.group(2))]), data)
 
 
 def scan_pdf(src: Path, dst: Path, style: ScanStyle, seed: int,

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
-import hashlib
 import io
 import os
 import re
@@ -44,6 +43,7 @@ from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
+from malrapport.samples.reproducible import date_stamp, pin_pdf
 
 STATUS_WORDS = {
     "avslutad_enligt_plan": "Klar",
@@ -374,28 +374,9 @@ def docx_to_pdf(data: bytes, timeout: float = 300) -> bytes:
         return pdf.read_bytes()
 
 
-_DATE_RE = re.compile(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})")
-_CHECKSUM_RE = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
-_ID_RE = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
-
-
-def pin_pdf(data: bytes, date: str) -> bytes:
-    """Fix LibreOffice's run-dependent bytes at their original lengths (the xref offsets
-    stay valid): the dates become ``date`` at 12:00, /DocChecksum and /ID a digest of
-    the rest of the file."""
-    stamp = dt.date.fromisoformat(date).strftime("%Y%m%d").encode() + b"120000"
-    data = _DATE_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + stamp, data)
-    digest = hashlib.sha256(_ID_RE.sub(b"", _CHECKSUM_RE.sub(b"", data))).hexdigest()
-    digest = digest.upper().encode()
-    data = _CHECKSUM_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))]),
-                            data)
-    return _ID_RE.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))])
-                      .replace(m.group(2), digest[: len(m.group(2))]), data)
-
-
 def render_pdf(gold: dict) -> bytes:
     """gold -> .docx (python-docx) -> PDF (LibreOffice), pinned."""
-    return pin_pdf(docx_to_pdf(docx_bytes(gold)), gold["render"]["date"])
+    return pin_pdf(docx_to_pdf(docx_bytes(gold)), date_stamp(gold["render"]["date"]))
 
 
 def main(argv: list[str] | None = None) -> int:
