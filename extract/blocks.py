@@ -100,17 +100,18 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
                     state.set(num, 1, "numbered", None, None,
                               f"numbered heading {num}" + (" (bold)" if line.bold else ""))
                 continue
-            if heading and _continues_heading(heading[-1], line, profile, year):
+            header = table_header(line, profile, year)
+            lab = label(line, profile) if header is None else None
+            if heading and header is None and lab is None and _continues_heading(heading[-1], line):
                 heading.append(line)
                 continue
             flush_heading()
-            header = table_header(line, profile, year) or repeated_header(line, open_header, year)
+            header = header or repeated_header(line, open_header, year)
             if header is not None:
                 flush_para()
                 blocks.append(header)
                 open_header = header
                 continue
-            lab = label(line, profile)
             if lab is not None:
                 flush_para()
                 blocks.append(lab)
@@ -128,9 +129,9 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
     return blocks
 
 
-def _continues_heading(prev: Line, line: Line, profile: Profile, year: int | None) -> bool:
-    if label(line, profile) is not None or table_header(line, profile, year) is not None:
-        return False
+def _continues_heading(prev: Line, line: Line) -> bool:
+    """A line that is no label and no header row goes on with the heading above it when
+    it looks the same and follows it as a paragraph's line would."""
     similar = abs(line.size - prev.size) <= 0.12 * prev.size and line.bold == prev.bold
     return similar and _same_paragraph(prev, line) and line.words[0].x0 >= prev.x0 - 30
 

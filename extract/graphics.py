@@ -99,9 +99,7 @@ def _path(obj, x0, y0, x1, y1, w, h, rules: list[Rule], marks: list[Mark]) -> No
     segments = pdfium_c.FPDFPath_CountSegments(raw)
     if stroked and not filled and w >= RULE_LENGTH and h >= RULE_LENGTH and 4 <= segments <= 6 \
             and _is_rectangle(raw, segments) and line is not None and min(line[:3]) < 235:
-        t = min(RULE_THICKNESS, 1.0)
-        rules.extend([Rule(x0, y0, x1, y0 + t), Rule(x0, y1 - t, x1, y1),
-                      Rule(x0, y0, x0 + t, y1), Rule(x1 - t, y0, x1, y1)])
+        rules.extend(_frame(x0, y0, x1, y1))
         return
     if filled and _mark_sized(w, h) and fill is not None and fill[3] > 0:
         marks.append(Mark(x0, y0, x1, y1, "shape", colour=fill[:3],
@@ -110,9 +108,14 @@ def _path(obj, x0, y0, x1, y1, w, h, rules: list[Rule], marks: list[Mark]) -> No
             and w >= RULE_LENGTH and h >= RULE_LENGTH and 4 <= segments <= 6 \
             and _is_rectangle(raw, segments):
         # a shaded cell (a header row, a section row): its edges bound the rows and cells
-        t = min(RULE_THICKNESS, 1.0)
-        rules.extend([Rule(x0, y0, x1, y0 + t), Rule(x0, y1 - t, x1, y1),
-                      Rule(x0, y0, x0 + t, y1), Rule(x1 - t, y0, x1, y1)])
+        rules.extend(_frame(x0, y0, x1, y1))
+
+
+def _frame(x0: float, y0: float, x1: float, y1: float) -> list[Rule]:
+    """The four edges of a rectangle (a cell's frame, a shaded band's bounds) as rules."""
+    t = min(RULE_THICKNESS, 1.0)
+    return [Rule(x0, y0, x1, y0 + t), Rule(x0, y1 - t, x1, y1),
+            Rule(x0, y0, x0 + t, y1), Rule(x1 - t, y0, x1, y1)]
 
 
 def _is_rectangle(raw, segments: int) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from malrapport.extract.layout import Line
+from malrapport.extract.layout import LINE_TOLERANCE, Line
 from malrapport.schemas.words import Rule, Word
 
 SNAP = 2.0  # rules closer than this are one
@@ -65,7 +65,7 @@ class Band:
         band, what stands below (a table's header row whose rules a scan lost)."""
         above = tuple(l for l in self.source if l.ymid < line.top)
         below = tuple(l for l in self.source if l.ymid > line.bottom)
-        own = tuple(l for l in self.source if l not in above and l not in below)
+        own = tuple(l for l in self.source if line.top <= l.ymid <= line.bottom)
         make = lambda y0, y1, ls: _band(y0, y1, list(self.edges), ls, page, []) if ls else None
         return (make(self.top, line.top, above), make(line.top, line.bottom, own),
                 make(line.bottom, self.bottom, below))
@@ -152,7 +152,7 @@ def grid_skeletons(rules) -> list[_Skeleton]:
             groups.append([h])
     out = []
     for g in groups:
-        ys = _distinct([h.y for h in g])
+        ys = _distinct([h.y for h in g], MIN_BAND)
         x0, x1 = min(h.x0 for h in g), max(h.x1 for h in g)
         inside = tuple(v for v in vs if x0 - JOIN <= v.x <= x1 + JOIN
                        and v.bottom >= ys[0] - JOIN and v.top <= ys[-1] + JOIN)
@@ -187,10 +187,12 @@ def _split_unbordered(skeleton: _Skeleton) -> list[_Skeleton]:
             if len(p) >= 2]
 
 
-def _distinct(values: list[float]) -> list[float]:
+def _distinct(values: list[float], gap: float) -> list[float]:
+    """The values, sorted, without those within ``gap`` of the one before (one rule drawn
+    twice, or as a thin rectangle)."""
     out: list[float] = []
     for v in sorted(values):
-        if not out or v - out[-1] > MIN_BAND:
+        if not out or v - out[-1] > gap:
             out.append(v)
     return out
 
@@ -214,9 +216,10 @@ def fill_grid(skeleton: _Skeleton, lines: list[Line], page: int) -> Grid:
                 in_band[b].append(line)
                 break
     bands = []
-    columns = _distinct_x([v.x for v in skeleton.verticals])
+    columns = _distinct([v.x for v in skeleton.verticals], SNAP)
     for (y0, y1), band_lines in zip(zip(ys, ys[1:]), in_band):
-        xs = _distinct_x([v.x for v in skeleton.verticals if v.top <= y0 + JOIN and v.bottom >= y1 - JOIN])
+        xs = _distinct([v.x for v in skeleton.verticals if v.top <= y0 + JOIN and v.bottom >= y1 - JOIN],
+                       SNAP)
         inner = [x for x in xs if skeleton.x0 + JOIN < x < skeleton.x1 - JOIN]
         edges = [skeleton.x0, *inner, skeleton.x1]
         bands.append(_band(y0, y1, edges, band_lines, page, xs))
@@ -246,17 +249,7 @@ def _is_border(word: Word, xs: list[float]) -> bool:
     return word.text in ("|", "¦", "‖") or any(abs(word.xmid - x) <= SNAP + 1 for x in xs)
 
 
-def _distinct_x(values: list[float]) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > SNAP:
-            out.append(v)
-    return out
-
-
 def _to_lines(words: list[Word], page: int) -> list[Line]:
-    from malrapport.extract.layout import LINE_TOLERANCE
-
     rows: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.ymid, w.x0)):
         if rows and abs(word.ymid - rows[-1][0].ymid) <= LINE_TOLERANCE * max(word.height, 1.0):

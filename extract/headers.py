@@ -176,11 +176,12 @@ def repeated_header(line: Line, header: TableHeader | None, year: int | None) ->
     if header is None or header.spec is None or line.page == header.page:
         return None
     words = fold_words(line.words)
+    phrases_of = dict(header.spec.columns)
     found, i = 0, 0
     while i < len(words):
         hit = None
         for col in header.columns:
-            phrases = dict(header.spec.columns).get(col.name, ())
+            phrases = phrases_of.get(col.name, ())
             m = best_at(phrases, words, i, year)
             if m and abs(line.words[i].x0 - col.x0) < 2 * line.size:
                 hit = m[1]

@@ -16,8 +16,6 @@ HEADING_SIZE_FACTOR = 1.08
 # "9" before "Uppfyllt" is not chapter 9).
 OCR_HEADING_SIZE_FACTOR = 1.25
 OCR_PLAIN_HEADING_FACTOR = 1.45
-# Two lines further apart than this many font sizes (centre to centre) start a new paragraph.
-PARAGRAPH_PITCH = 1.55
 LABEL_SIMILARITY = 80
 
 
