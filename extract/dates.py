@@ -96,8 +96,3 @@ def end_of_period(text: str | None) -> dt.date | None:
         return _month_end(year, 4 * int(t.group(1)))
     return None
 
-
-def is_date_text(text: str) -> bool:
-    """Whether a cell reads as a time plan at all (a date, a period, or ``Löpande``)."""
-    f = " ".join(re.sub(r"[^a-z0-9 -]", " ", fold(text)).split())
-    return bool(f) and (f in ONGOING or end_of_period(text) is not None)

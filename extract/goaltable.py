@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from malrapport.extract.grids import Band, Cell
-from malrapport.extract.match import HEADING_NUMBER, fold_word, match_at
+from malrapport.extract.match import HEADING_NUMBER, fold_words, match_at
 from malrapport.extract.measures import split_value
 from malrapport.extract.profile import HeadingRule, Profile
 from malrapport.extract.symbols import Legend, colour_name, symbol_key
@@ -31,7 +31,7 @@ class Section:
 def section_of(band: Band, profile: Profile) -> Section | None:
     """A row across the table that names a goal area or a level, or None."""
     words = [w for l in band.lines for w in l.words]
-    folded = [fold_word(w.text) for w in words]
+    folded = fold_words(words)
     for rule in profile.sections:
         m = match_at(rule.phrase, folded, 0)
         if m:
@@ -39,7 +39,7 @@ def section_of(band: Band, profile: Profile) -> Section | None:
     return None
 
 
-def band_of(lines, header) -> Band:
+def band_of(lines) -> Band:
     """A row of a goals table without rules (a paragraph of lines) as a band."""
     x0 = min(min(w.x0 for w in l.words) for l in lines)
     x1 = max(max(w.x1 for w in l.words) for l in lines)
@@ -90,7 +90,7 @@ def financial_measure(row: Row, title: str) -> MeasureRecord | None:
     return MeasureRecord(name=title, target=target, outcome=outcome, unit=unit_t or unit_o)
 
 
-def is_fragment(row: Row, previous: Row, band: Band, has_symbol: bool) -> bool:
+def is_fragment(row: Row, previous: Row, has_symbol: bool) -> bool:
     """The rest of a goal row cut by a page break: no title of its own (or one going on
     in lower case), and no symbol of its own."""
     title = row.text("title")

@@ -28,6 +28,7 @@ from malrapport.extract.tables import (
     Row,
     band_to_row,
     boundaries_run_across,
+    continues_cut_row,
     lines_to_rows,
     measure_cells,
 )
@@ -36,7 +37,6 @@ from malrapport.extract.warnings import Coverage, Warn
 from malrapport.normalize.labels import fold, status_key
 from malrapport.schemas.words import Mark
 
-ECONOMY_SIMILARITY = 85
 MEASURE_SIZE_TOLERANCE = 0.1
 
 
@@ -73,7 +73,7 @@ class _Parser:
         elif isinstance(block, GridRows) and self.table is not None and self.table.kind == "goals":
             self._on_goal_rows(block)
         elif isinstance(block, Paragraph) and self.table is not None and self.table.kind == "goals":
-            self._on_paragraph(block)
+            self._on_goals_paragraph(block)
         elif self.goal is None:
             return  # prose before the first goal heading, or in a chapter of prose
         elif isinstance(block, Label):
@@ -125,8 +125,9 @@ class _Parser:
         self.goal.coverage.use([lab.line] if lab.line else [])
         if lab.name == "assessment":
             self.awaiting = "assessment"
-            if strip_icon(lab.rest, self.labels):
-                self._take_assessment(lab.rest)
+            rest = strip_icon(lab.rest, self.labels)
+            if rest:
+                self._take_assessment(rest)
         elif self.activity is not None:
             self.activity.slot = _slot_index(self.activity.slots, "comment")
             self._add_text(lab.rest)
@@ -136,8 +137,9 @@ class _Parser:
                 self.goal.comment.append(lab.rest)
 
     def _take_assessment(self, text: str) -> None:
-        """The assessment phrase; a sentence after it on the same line is the goal's comment."""
-        raw, rest = split_assessment(strip_icon(text, self.labels), self.profile)
+        """The assessment phrase (``text`` without its icon); a sentence after it on the
+        same line is the goal's comment."""
+        raw, rest = split_assessment(text, self.profile)
         self.goal.assessment_raw = raw
         self.awaiting = "goal_comment" if self.profile.comment_after_assessment else None
         if rest:
@@ -167,15 +169,15 @@ class _Parser:
         self.table = header
         self.ruled_rows = False
 
+    def _on_goals_paragraph(self, para: Paragraph) -> None:
+        if self.ruled_rows or not self._goal_paragraph(para):
+            self.table, self.goal = None, None  # after the table: prose, outside any goal
+
     def _on_paragraph(self, para: Paragraph) -> None:
         lines = list(para.lines)
-        if self.table is not None and self.table.kind == "goals":
-            if self.ruled_rows or not self._goal_paragraph(para):
-                self.table, self.goal = None, None  # after the table: prose, outside any goal
-            return
         if self.awaiting == "assessment":
             self._used(lines[:1])
-            self._take_assessment(lines[0].text)
+            self._take_assessment(strip_icon(lines[0].text, self.labels))
             lines = lines[1:]
             if not lines:
                 return
@@ -239,7 +241,7 @@ class _Parser:
         header = self.table
         if any(boundaries_run_across(l, header) >= 2 for l in para.lines if not self._is_legend(l)):
             return False
-        band = goaltable.band_of(para.lines, header)
+        band = goaltable.band_of(para.lines)
         # the first row under a header repeated on a new page may be the rest of the last one
         first_after_repeat = self.rows_since_header == 0 and self.goal is not None \
             and self.goal.row is not None and self.goal.heading.page < para.page
@@ -282,7 +284,7 @@ class _Parser:
         went_on = ((may_continue and self.grid_open) or (not self.ruled_rows and key is None)
                    or (key is None and not row.text("title")))
         if (went_on and previous is not None
-                and goaltable.is_fragment(row, previous, band, key is not None)):
+                and goaltable.is_fragment(row, previous, key is not None)):
             previous.extend(row)
             self._refill_goal_row(self.goal, header)
             self.goal.coverage.use(band.lines)
@@ -334,7 +336,7 @@ class _Parser:
                 continue
             row = band_to_row(band, self.table)
             if (i == 0 and block.first_on_page and self.grid_open and self.activity is not None
-                    and _is_fragment(row, self.activity.row, self.table, self.statuses)):
+                    and continues_cut_row(row, self.activity.row, self.table, self.statuses)):
                 self.activity.row.extend(row)
                 self._used(row.lines)
                 continue
@@ -360,9 +362,10 @@ class _Parser:
         self._used(lines)
         if "status" in act.slots[act.slot:] and act.status_line is None:
             for i, line in enumerate(lines):
-                if self._is_status_line(line):
+                status = self._status_line(line)
+                if status is not None:
                     self._add_text(lines_text(lines[:i]))
-                    act.status_line = strip_icon(line.text, self.labels)
+                    act.status_line = status
                     act.slot = _slot_index(act.slots, "status") + 1
                     self._add_text(lines_text(lines[i + 1:]))
                     return
@@ -374,10 +377,13 @@ class _Parser:
             return
         (act.comment if act.current == "comment" else act.description).append(text)
 
-    def _is_status_line(self, line: Line) -> bool:
-        """A status standing on its own line behind its icon (uppsikt layout)."""
+    def _status_line(self, line: Line) -> str | None:
+        """A status standing on its own line behind its icon (uppsikt layout), without
+        the icon; None for any other line."""
         text = strip_icon(line.text, self.labels)
-        return 0 < len(text.split()) <= 4 and status_key(text, self.profile.statuses) is not None
+        if 0 < len(text.split()) <= 4 and status_key(text, self.profile.statuses) is not None:
+            return text
+        return None
 
     def _on_measure_lines(self, lines: list[Line]) -> None:
         """Rows of a measures table; a note under it (smaller print than the rows,
@@ -421,21 +427,6 @@ class _Parser:
                 if trend:
                     return trend
         return None
-
-
-def _is_fragment(row: Row, previous: Row, header: TableHeader, statuses: tuple[str, ...]) -> bool:
-    """A row cut by a page break: its second part has an empty cell where rows have
-    text (the title, status or date stayed on the first page), goes on in lower case,
-    or finishes a status cut short."""
-    from malrapport.extract.tables import _status_incomplete
-
-    for role in ("title", "status", "end"):
-        if header.has(role) and previous.text(role) and not row.text(role):
-            return True
-    title = row.text("title")
-    if title[:1].islower():
-        return True
-    return bool(header.has("status") and _status_incomplete(previous.text("status"), statuses))
 
 
 def _slot_index(slots: tuple[str, ...], name: str) -> int:

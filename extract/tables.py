@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from malrapport.extract.blocks import Column, TableHeader
 from malrapport.extract.dates import parse_date
 from malrapport.extract.layout import Line
-from malrapport.extract.text import join_words
+from malrapport.extract.text import folded_labels, join_words
 from malrapport.normalize.labels import fold
 from malrapport.schemas.words import Word
 
@@ -44,6 +44,15 @@ def _status_prefixes(statuses: tuple[str, ...], short: bool = False) -> tuple[st
     prefixes = {" ".join(fold(s).split()[:n]) for s in statuses
                 for n in range(1, len(s.split()) + 1)}
     return tuple(sorted(prefixes if short else prefixes - {"ej"}))
+
+
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def _letters_folded(texts) -> str:
+    """The words that hold a letter (no icon, no bullet), folded: what a status reads as."""
+    return fold(" ".join(t for t in texts if _has_letters(t)))
 
 
 @dataclass
@@ -177,7 +186,7 @@ def boundaries_run_across(line: Line, header: TableHeader) -> int:
 
 def _looks_like_status(words: list[Word], statuses: tuple[str, ...]) -> bool:
     """True when the words read as a status label or its first words (a wrapped status)."""
-    text = fold(" ".join(w.text for w in words if any(c.isalpha() for c in w.text)))
+    text = _letters_folded(w.text for w in words)
     return len(text) >= 3 and any(fuzz.ratio(text, prefix) >= STATUS_SIMILARITY
                                   for prefix in _status_prefixes(statuses))
 
@@ -216,11 +225,11 @@ def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None,
 
 def _is_status_label(line: Line, statuses: tuple[str, ...]) -> bool:
     """The line is a status label, behind its icon, and nothing else."""
-    letters = [w.text for w in line.words if any(c.isalpha() for c in w.text)]
+    letters = [w.text for w in line.words if _has_letters(w.text)]
     if not letters or len(letters) > 5 or not statuses:
         return False
     text = fold(" ".join(letters))
-    return max(fuzz.ratio(text, fold(s)) for s in statuses) >= STATUS_SIMILARITY + 5
+    return max(fuzz.ratio(text, s) for s in folded_labels(statuses)) >= STATUS_SIMILARITY + 5
 
 
 def _is_sentence(line: Line, row: "Row") -> bool:
@@ -233,10 +242,10 @@ def _is_sentence(line: Line, row: "Row") -> bool:
 
 def _status_incomplete(text: str, statuses: tuple[str, ...]) -> bool:
     """The status so far is the first words of a label, not a whole one."""
-    folded = fold(" ".join(w for w in text.split() if any(c.isalpha() for c in w)))
+    folded = _letters_folded(text.split())
     if not folded or not statuses:
         return False
-    whole = max(fuzz.ratio(folded, fold(s)) for s in statuses)
+    whole = max(fuzz.ratio(folded, s) for s in folded_labels(statuses))
     partial = max(fuzz.ratio(folded, p) for p in _status_prefixes(statuses, short=True))
     return partial >= STATUS_SIMILARITY and partial > whole
 
@@ -250,9 +259,22 @@ def _completes_status(row: "Row", cells: dict[str, list[Word]] | None,
     so_far = row.text("status")
     if not _status_incomplete(so_far, statuses):
         return False
-    combined = fold(" ".join(w for w in f"{so_far} {' '.join(x.text for x in cells['status'])}".split()
-                             if any(c.isalpha() for c in w)))
-    return max(fuzz.ratio(combined, fold(s)) for s in statuses) >= STATUS_SIMILARITY
+    combined = _letters_folded(f"{so_far} {' '.join(x.text for x in cells['status'])}".split())
+    return max(fuzz.ratio(combined, s) for s in folded_labels(statuses)) >= STATUS_SIMILARITY
+
+
+def continues_cut_row(row: Row, previous: Row, header: TableHeader,
+                      statuses: tuple[str, ...]) -> bool:
+    """A row cut by a page break: its second part has an empty cell where rows have
+    text (the title, status or date stayed on the first page), goes on in lower case,
+    or finishes a status cut short."""
+    for role in ("title", "status", "end"):
+        if header.has(role) and previous.text(role) and not row.text(role):
+            return True
+    title = row.text("title")
+    if title[:1].islower():
+        return True
+    return bool(header.has("status") and _status_incomplete(previous.text("status"), statuses))
 
 
 def lines_to_rows(lines: list[Line], header: TableHeader, statuses: tuple[str, ...]
@@ -267,8 +289,8 @@ def lines_to_rows(lines: list[Line], header: TableHeader, statuses: tuple[str, .
             out.append(line)
             continue
         if current is not None and _completes_status(current, cells, statuses) and \
-                _continues_row(current, line, cells, statuses):
-            pass
+                set(cells) <= WRAPPING_COLUMNS:
+            pass  # the rest of a wrapped status: the row goes on
         elif starts_row(cells, header, statuses):
             current = Row()
             out.append(current)
