@@ -102,7 +102,8 @@ class _Reading:
 
 
 def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _Reading:
-    """Measure the skew; deskew the text area of the image when it is worth it; OCR."""
+    """Measure the skew; deskew the text area of the image when it is worth it; OCR.
+    Rules and marks come later (``_with_graphics``), for the reading that is kept."""
     small, small_dpi = pimg.preview()
     skew = render.estimate_skew(small, small_dpi)
     offset = (0, 0)
@@ -118,10 +119,16 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
     if offset != (0, 0):
         dx, dy = offset
         words = tuple(dataclasses.replace(w, left=w.left + dx, top=w.top + dy) for w in words)
+    return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image)
+
+
+def _with_graphics(reading: _Reading, pimg: render.PageImage) -> _Reading:
+    """The reading with the rules and marks of the page image it was read from."""
     detail, detail_dpi = pimg.preview(min_dpi=DETAIL_DPI)
-    rules = page_rules(detail, detail_dpi, pimg.px_size, skew)
-    marks = page_marks(detail, detail_dpi, pimg.px_size, words, rotate_image, skew)
-    return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image, rules, marks)
+    return dataclasses.replace(
+        reading, rules=page_rules(detail, detail_dpi, pimg.px_size, reading.skew),
+        marks=page_marks(detail, detail_dpi, pimg.px_size, reading.words, reading.image_rotated,
+                         reading.skew))
 
 
 # Words that mask ink when marks are looked for: real words, not a symbol OCR read as "@".
@@ -170,9 +177,6 @@ def page_rules(small, small_dpi: float, size: tuple[int, int], skew: float
     """Ruling lines of the page, found on its preview, in full-size pixels of the
     deskewed frame (the frame the words end up in)."""
     scale = size[0] / small.width
-    cx, cy = size[0] / 2, size[1] / 2
-    a = math.radians(skew)
-    cos, sin = math.cos(a), math.sin(a)
     out = []
     for box in pixels.find_rules(small, small_dpi):
         x0, y0, x1, y1 = (v * scale for v in (box.x0, box.y0, box.x1, box.y1))
@@ -180,8 +184,7 @@ def page_rules(small, small_dpi: float, size: tuple[int, int], skew: float
             horizontal = x1 - x0 >= y1 - y0
             mid = (y0 + y1) / 2 if horizontal else (x0 + x1) / 2
             ends = ((x0, mid), (x1, mid)) if horizontal else ((mid, y0), (mid, y1))
-            pts = [(cos * (x - cx) + sin * (y - cy) + cx, -sin * (x - cx) + cos * (y - cy) + cy)
-                   for x, y in ends]
+            pts = [_rotate(x, y, skew, size) for x, y in ends]
             half = ((y1 - y0) if horizontal else (x1 - x0)) / 2
             if horizontal:
                 ymid = (pts[0][1] + pts[1][1]) / 2
@@ -197,21 +200,21 @@ def read_page_image(pimg: render.PageImage, options: ExtractOptions) -> _Reading
     """OCR a page image; orientation detection only when the first reading is bad."""
     first = _read(pimg, options)
     if first.good:
-        return first
+        return _with_graphics(first, pimg)
     img = pimg.full()
     small = img.reduce(max(1, round(pimg.dpi / OSD_DPI)))
     orientation = tesseract.detect_orientation(small, dpi=round(pimg.dpi * small.width / img.width),
                                                timeout=options.timeout)
     if orientation is None or orientation.rotate == 0 or orientation.confidence < OSD_MIN_CONFIDENCE:
-        return first
+        return _with_graphics(first, pimg)
     turned = render.turn(img, orientation.rotate)
     sideways = orientation.rotate in (90, 270)
-    second = _read(render.PageImage(pimg.dpi, pimg.height if sideways else pimg.width,
-                                    pimg.width if sideways else pimg.height, pimg.native, image=turned),
-                   options, orientation.rotate)
-    if first.sideways and not second.sideways:
-        return second
-    return second if second.score > first.score else first
+    turned_pimg = render.PageImage(pimg.dpi, pimg.height if sideways else pimg.width,
+                                   pimg.width if sideways else pimg.height, pimg.native, image=turned)
+    second = _read(turned_pimg, options, orientation.rotate)
+    if (first.sideways and not second.sideways) or second.score > first.score:
+        return _with_graphics(second, turned_pimg)
+    return _with_graphics(first, pimg)
 
 
 def rotate_boxes(words: tuple[PixelWord, ...], angle: float, size: tuple[int, int]) -> tuple[PixelWord, ...]:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-WORK_DPI = 100  # rules are looked for on a copy reduced to about this resolution
+from malrapport.extract.graphics import thumbnail
+
 INK_MARGIN = 45  # a pixel this much darker than the paper is ink
 INK_MAX = 200
 RULE_INK_MARGIN = 22
@@ -28,7 +29,6 @@ MIN_RULE_PT = 30.0  # a rule is at least this long
 MAX_RULE_PT = 3.0  # and at most this thick (on average)
 MARK_MIN_PT, MARK_MAX_PT = 6.0, 24.0
 MARK_ASPECT = 3.5
-THUMB = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +48,11 @@ class PixelMark:
     tilt: float  # where its ink sits, -0.5 (at the top) to 0.5 (at the bottom): an arrow's head
 
 
-def _reduced(img: Image.Image, dpi: float, work_dpi: float = WORK_DPI,
-             margin: float = INK_MARGIN) -> tuple[np.ndarray, float]:
-    """Ink of a copy reduced to about ``work_dpi``: darker than the paper by a margin (a
-    thin rule averaged down with the paper around it is still darker than paper)."""
-    factor = max(1, int(round(dpi / work_dpi)))
-    small = img.convert("L").reduce(factor) if factor > 1 else img.convert("L")
-    a = np.asarray(small)
-    return a < min(INK_MAX, _paper(a) - margin), float(factor)
+def _ink(img: Image.Image, margin: float = INK_MARGIN) -> np.ndarray:
+    """The page's ink: pixels darker than the paper by a margin (the caller hands over a
+    reduced copy, on which a thin rule averaged with the paper around it still is)."""
+    a = np.asarray(img.convert("L"))
+    return a < min(INK_MAX, _paper(a) - margin)
 
 
 def _paper(a: np.ndarray) -> float:
@@ -132,28 +129,25 @@ def find_rules(img: Image.Image, dpi: float) -> list[PixelBox]:
     """Horizontal and vertical ruling lines of a page image, in its pixels. A light grey
     rule between rows is fainter than text: a lower margin over the paper finds it (only
     long runs count, so the text's grey edges do no harm)."""
-    mask, factor = _reduced(img, dpi, work_dpi=dpi, margin=RULE_INK_MARGIN)
-    work_dpi = dpi / factor
-    min_len = max(8, int(MIN_RULE_PT / 72 * work_dpi))
-    max_thick = max(2.0, MAX_RULE_PT / 72 * work_dpi)
+    mask = _ink(img, margin=RULE_INK_MARGIN)
+    min_len = max(8, int(MIN_RULE_PT / 72 * dpi))
+    max_thick = max(2.0, MAX_RULE_PT / 72 * dpi)
     out = []
     for x0, y0, x1, y1 in _lines_from_runs(_runs(mask, min_len // 3), max_thick, min_len):
-        out.append(PixelBox(int(x0 * factor), int(y0 * factor), int(x1 * factor), int(y1 * factor)))
+        out.append(PixelBox(int(x0), int(y0), int(x1), int(y1)))
     for y0, x0, y1, x1 in _lines_from_runs(_runs(mask.T, min_len // 3), max_thick, min_len):
-        out.append(PixelBox(int(x0 * factor), int(y0 * factor), int(x1 * factor), int(y1 * factor)))
+        out.append(PixelBox(int(x0), int(y0), int(x1), int(y1)))
     return out
 
 
 def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[PixelMark]:
     """Blobs of a symbol's size where no word is: circles, smileys, squares."""
-    grey = img.convert("L") if img.mode not in ("L", "RGB") else img
-    mask, factor = _reduced(grey, dpi, work_dpi=dpi)
-    work_dpi = dpi / factor
-    lo = MARK_MIN_PT / 72 * work_dpi
-    hi = MARK_MAX_PT / 72 * work_dpi
+    mask = _ink(img)
+    lo = MARK_MIN_PT / 72 * dpi
+    hi = MARK_MAX_PT / 72 * dpi
     covered = np.zeros_like(mask)
     for w in words:
-        covered[int(w.y0 / factor):int(w.y1 / factor) + 1, int(w.x0 / factor):int(w.x1 / factor) + 1] = True
+        covered[int(w.y0):int(w.y1) + 1, int(w.x0):int(w.x1) + 1] = True
     ink = mask & ~covered
     out = []
     for x0, y0, x1, y1 in _blobs(ink, max_run=int(hi) + 1):
@@ -168,10 +162,10 @@ def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[Pixe
             continue
         rows = np.nonzero(blob)[0]
         tilt = float((rows.mean() + 0.5) / h - 0.5) if len(rows) else 0.0
-        box = PixelBox(int(x0 * factor), int(y0 * factor), int(x1 * factor), int(y1 * factor))
+        box = PixelBox(int(x0), int(y0), int(x1), int(y1))
         crop = img.crop((box.x0, box.y0, box.x1, box.y1))
         shape = "square" if fill >= 0.9 else "round" if max(w, h) <= 1.6 * min(w, h) else "long"
-        out.append(PixelMark(box, _ink_colour(crop), _thumb(crop), shape, round(tilt, 3)))
+        out.append(PixelMark(box, _ink_colour(crop), thumbnail(crop), shape, round(tilt, 3)))
     return out
 
 
@@ -194,6 +188,3 @@ def _ink_colour(crop: Image.Image) -> tuple[int, int, int]:
         dark = rgb
     return tuple(int(round(v)) for v in dark.mean(axis=0))
 
-
-def _thumb(crop: Image.Image) -> tuple[int, ...]:
-    return tuple(int(v) for v in np.asarray(crop.convert("L").resize((THUMB, THUMB))).ravel())
