@@ -22,10 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from malrapport.extract.profile_load import builtin_profiles
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-FAMILY = {"tertial": "A", "uppsikt": "B", "namnd": "C", "arsredovisning": "D",
-          "verksamhetsplan": "E"}
+FAMILY = {p.name: p.family for p in builtin_profiles()}  # profile → family letter
 SETS = {  # name: (PDF folder, gold folder, extra extract flags, scan it first)
     "digital": (SAMPLES / "pdf/digital", SAMPLES / "gold", [], False),
     "scan300": (SAMPLES / "pdf/scan300", SAMPLES / "gold", [], False),

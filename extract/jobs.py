@@ -154,7 +154,7 @@ def finish_report(scan: FileScan, options: ExtractOptions) -> ReportRecord:
     report = reading.report
     if not report.goals:
         raise _unknown_layout(report, pages, options, reading.fits)
-    profile = next(f.profile for f in reading.fits if f.profile.name == report.profile)
+    profile = reading.profile
     ocr_text = any(p.source == "ocr" or any(w.invisible for w in p.words[:20]) for p in pages)
     return normalize_report(report, load_vocabulary(list(options.vocab_files)),
                             statuses=profile.statuses, assessments=profile.assessments,

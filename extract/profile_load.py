@@ -12,15 +12,13 @@ from pathlib import Path
 
 from malrapport.extract.profile import (HeadingRule, Phrase, Profile, ProfileError,
                                         TableSpec, TitleForm)
+from malrapport.normalize import labels
 from malrapport.normalize.labels import fold
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 
-STATUS_KEYS = frozenset({"ej_paborjad", "pagaende_enligt_plan", "pagaende_med_avvikelse",
-                         "avslutad_enligt_plan", "avslutad_med_avvikelse", "vantelage",
-                         "avbruten"})
-ASSESSMENT_KEYS = frozenset({"uppfyllt", "delvis_uppfyllt", "knappt_uppfyllt", "ej_uppfyllt",
-                             "saknas"})
+STATUS_KEYS = frozenset(labels.STATUS_KEYS)
+ASSESSMENT_KEYS = frozenset(labels.ASSESSMENT_KEYS)
 LEVELS = frozenset({"kf", "ks", "ekonomi", "namnd"})
 PERIODS = frozenset({"T1", "T2", "T3"})
 TABLE_KINDS = frozenset({"activities", "measures", "goals"})
@@ -75,7 +73,7 @@ def resolve_profiles(specs: tuple[str, ...]) -> tuple[Profile, ...]:
     for spec in specs:
         if spec == "all":
             out.extend(builtin_profiles())
-        elif Path(spec).suffix == ".toml" or Path(spec).exists():
+        elif is_profile_file(spec):
             out.append(load_profile(Path(spec)))
         else:
             try:
@@ -92,6 +90,11 @@ def resolve_profiles(specs: tuple[str, ...]) -> tuple[Profile, ...]:
     return tuple(unique)
 
 
+def is_profile_file(spec: str) -> bool:
+    """A ``--profile`` value that names a file (else it is a built-in profile's name)."""
+    return Path(spec).suffix == ".toml" or Path(spec).exists()
+
+
 @lru_cache(maxsize=64)
 def load_profile(path: Path) -> Profile:
     path = Path(path)
@@ -100,9 +103,11 @@ def load_profile(path: Path) -> Profile:
     if base is not None:
         if not isinstance(base, str):
             raise ProfileError(path, _line_of(text, ("extends",)), "extends", "must be a profile name")
-        try:
-            parent_path = next(p for p in builtin_paths() if p.stem == base or _name_of(p) == base)
-        except StopIteration:
+        # a built-in profile by its file's name, else by the name it gives itself (each of
+        # those files read only when no file name fits), else a file beside this one
+        parent_path = (next((p for p in builtin_paths() if p.stem == base), None)
+                       or next((p for p in builtin_paths() if _name_of(p) == base), None))
+        if parent_path is None:
             parent_path = (path.parent / base).with_suffix(".toml")
             if not parent_path.exists():
                 raise ProfileError(path, _line_of(text, ("extends",)), "extends",
@@ -254,8 +259,7 @@ def _build(raw: dict, path: Path, text: str) -> Profile:
     b.table(("detect",), frozenset({"titles", "markers"}))
     statuses = b.vocabulary("statuses", STATUS_KEYS)
     assessments = b.vocabulary("assessments", ASSESSMENT_KEYS)
-    report = b.table(("report",), frozenset({"body_words", "default_level", "kind"}))
-    del report
+    b.table(("report",), frozenset({"body_words", "default_level", "kind"}))  # its keys checked
     return Profile(
         name=name,
         description=b.string(("description",), default="") or "",
@@ -266,14 +270,14 @@ def _build(raw: dict, path: Path, text: str) -> Profile:
         titles=_titles(b),
         months=_months(b),
         numbered=_numbered(b),
-        headings=_heading_rules(b, ("headings", "prefixed"), HEADING_ROLES),
+        headings=_heading_rules(b, ("headings", "prefixed"), HEADING_ROLES, level_required=True),
         labels=_labels(b),
         comment_after_assessment=_flag(b, ("labels", "comment_after_assessment")),
         goal_description=_flag(b, ("labels", "goal_description")),
         statuses=statuses,
         assessments=assessments,
         tables=_tables(b),
-        sections=_heading_rules(b, ("sections",), frozenset({"area", "goal"}), array=True),
+        sections=_heading_rules(b, ("sections",), frozenset({"area", "goal"})),
         economy=b.phrases(("economy",)) if "economy" in raw else (),
         catalogue_area=_one_phrase(b, ("catalogue", "area")),
         catalogue_economy=_one_phrase(b, ("catalogue", "economy")),
@@ -353,8 +357,10 @@ def _months(b: _Builder) -> dict[str, str]:
     return out
 
 
-def _heading_rules(b: _Builder, keypath: tuple, roles: frozenset, array: bool = True
+def _heading_rules(b: _Builder, keypath: tuple, roles: frozenset, level_required: bool = False
                    ) -> tuple[HeadingRule, ...]:
+    """Rules of words that lead a heading (or a goals table's section row); with
+    ``level_required`` a goal rule must say the level of its goals."""
     items = b.get(keypath, [])
     if not isinstance(items, list):
         b.fail(keypath, "must be an array of tables")
@@ -369,7 +375,7 @@ def _heading_rules(b: _Builder, keypath: tuple, roles: frozenset, array: bool = 
         phrase = Phrase.of(b.string(kp + ("words",), required=True))
         role = b.choice(kp + ("role",), roles, default="goal")
         level = b.choice(kp + ("level",), LEVELS)
-        if role == "goal" and level is None and keypath[0] == "headings":
+        if role == "goal" and level is None and level_required:
             b.fail(kp + ("level",), "a goal heading needs a level")
         out.append(HeadingRule(phrase, role, level, b.choice(kp + ("parent",), LEVELS)))
     return tuple(out)

@@ -25,6 +25,7 @@ from malrapport.schemas.words import PageWords
 class Reading:
     report: ReportRecord
     fits: list[Fit]
+    profile: Profile  # the one the report was read with
 
 
 def pages_to_report(pages: list[PageWords], report_id: str, source_file: str,
@@ -40,10 +41,10 @@ def read_report(pages: list[PageWords], report_id: str, source_file: str,
     first = None
     for fit in candidates:
         report = _read_with(fit, lines, pages, report_id, source_file)
-        first = first or report
         if report.goals:
-            return Reading(report, fits)
-    return Reading(first, fits)
+            return Reading(report, fits, fit.profile)
+        first = first or Reading(report, fits, fit.profile)
+    return first
 
 
 @dataclass(frozen=True)

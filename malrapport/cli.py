@@ -99,6 +99,7 @@ def _extract(args) -> int:
     from malrapport.extract.errors import MalrapportError
     from malrapport.extract.options import ExtractOptions
     from malrapport.extract.pipeline import run
+    from malrapport.extract.profile_load import is_profile_file
     from malrapport.extract.progress import make_progress
 
     if _profiles_or_usage(args.profile) is None:
@@ -110,7 +111,7 @@ def _extract(args) -> int:
             quiet=args.quiet, timeout=args.timeout, max_pixels=args.max_pixels,
             max_pages=args.max_pages, executor=args.executor, scheduler=args.scheduler,
             lang=_ocr_language(args.lang) if args.ocr != "never" else args.lang,
-            profiles=tuple(str(Path(p).resolve()) if Path(p).suffix == ".toml" else p
+            profiles=tuple(str(Path(p).resolve()) if is_profile_file(p) else p
                            for p in args.profile))
     except ValueError as e:
         print(f"malrapport: {e}", file=sys.stderr)

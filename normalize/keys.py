@@ -337,6 +337,11 @@ def _report_order(report: dict) -> tuple:
             report["source_file"] or "", report["report_id"])
 
 
+def _activity_order(row: dict) -> tuple[int, int]:
+    """Activity rows in reading order: by their goal, then their place under it."""
+    return (row.get("goal_ordinal") or 0, row["ordinal"] or 0)
+
+
 def rows_to_items(report: dict, goal_rows: list[dict], act_rows: list[dict]):
     """A written report back into match items, and for each activity row the
     (goal index, position) it was keyed under (None when it has no goal)."""
@@ -350,7 +355,7 @@ def rows_to_items(report: dict, goal_rows: list[dict], act_rows: list[dict]):
         if g["number"]:
             by_number.setdefault(g["number"], i)
     links: list[tuple[int, int] | None] = []
-    for a in sorted(act_rows, key=lambda a: (a.get("goal_ordinal") or 0, a["ordinal"] or 0)):
+    for a in sorted(act_rows, key=_activity_order):
         gi = by_ordinal.get(a.get("goal_ordinal")) if a.get("goal_ordinal") else None
         if gi is None:
             gi = by_key.get(a["goal_key"]) if a["goal_key"] else None
@@ -369,7 +374,7 @@ def rows_to_items(report: dict, goal_rows: list[dict], act_rows: list[dict]):
 
 def _rewrite(outdir, rid, goal_rows, act_rows, links, goal_keys, activity_keys) -> None:
     new_goals = [dict(g, goal_key=k) for g, k in zip(goal_rows, goal_keys)]
-    ordered = sorted(act_rows, key=lambda a: (a.get("goal_ordinal") or 0, a["ordinal"] or 0))
+    ordered = sorted(act_rows, key=_activity_order)  # the order rows_to_items linked them in
     new_acts = [dict(a, goal_key=goal_keys[link[0]], activity_key=activity_keys[link[0]][link[1]])
                 if link else a for a, link in zip(ordered, links)]
     if new_goals != goal_rows:

@@ -31,6 +31,11 @@ ASSESSMENTS: dict[str, str] = {
     "Saknas": "saknas",
 }
 
+# Every key a status or an assessment may have, in display order: FORMAT.md's, and
+# LAYOUTS.md's ``avbruten`` (a family's own words map onto these in its profile).
+STATUS_KEYS: tuple[str, ...] = (*STATUSES.values(), "avbruten")
+ASSESSMENT_KEYS: tuple[str, ...] = tuple(ASSESSMENTS.values())
+
 LABEL_THRESHOLD = 80.0   # rapidfuzz ratio (0-100) a label must reach
 LABEL_MARGIN = 6.0       # ... and beat the runner-up by (else ambiguous: None)
 PREFIX_PENALTY = 4.0     # a wrapped label cut after its first words ("Pågående enligt")

@@ -14,6 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from malrapport.normalize.labels import STATUS_KEYS
+
 SCHEMA_VERSION = "2"
 # Versions whose files this one still reads: each later version only added
 # columns, which read as null from an older file (README: schema versions).
@@ -131,8 +133,7 @@ ACTIVITY_REGISTRY = pa.schema([
     ("description", pa.string()),
 ])
 
-COMPARISON_STATUSES = ("ej_paborjad", "pagaende_enligt_plan", "pagaende_med_avvikelse",
-                       "avslutad_enligt_plan", "avslutad_med_avvikelse", "vantelage", "avbruten")
+COMPARISON_STATUSES = STATUS_KEYS
 
 COMPARISON = pa.schema([
     ("goal_key", pa.string()),
