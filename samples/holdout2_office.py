@@ -23,7 +23,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+# the set's family E words: one list for both its E renderers (platypus and this one)
+from malrapport.samples.holdout2_platypus import ASSESS_E, STATUS_E
 from malrapport.samples.reproducible import pin_pdf
+
 
 def _soffice(src_name: str, payload: bytes) -> bytes:
     exe = shutil.which("soffice") or shutil.which("libreoffice") or "soffice"
@@ -265,16 +269,6 @@ def _namnd_fodt(gold: dict) -> str:
 
 
 # --- family E: docx ------------------------------------------------------------------------
-
-STATUS_E = {
-    "avslutad_enligt_plan": "Klar",
-    "pagaende_enligt_plan": "Pågår",
-    "ej_paborjad": "Ej påbörjad",
-    "vantelage": "Vilande",
-    "pagaende_med_avvikelse": "Försenad",
-}
-ASSESS_E = {"uppfyllt": "Uppnått", "delvis_uppfyllt": "Delvis uppnått",
-            "ej_uppfyllt": "Ej uppnått", "saknas": "Ej bedömd"}
 
 
 def _vp_docx(gold: dict) -> bytes:
