@@ -36,16 +36,14 @@ renderer's).  Deterministic: ``Canvas(invariant=1)`` and fixed TTF subsets.
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .render import PAGE_H, PAGE_W, check_encodable, wrap
+from .render import PAGE_H, PAGE_W, check_encodable, sample_canvas, two_passes, wrap
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 TTF_FILES = {
@@ -576,13 +574,7 @@ def chapter(rp: Report, ch: dict, gold: dict, first: bool) -> None:
 
 def _draw(gold: dict, total: int) -> tuple[bytes, int]:
     _register_fonts()
-    buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
-    report = gold["report"]
-    canvas.setTitle(report["title"])
-    canvas.setAuthor(report["municipality"])
-    canvas.setSubject(report["body"])
-    canvas.setCreator("malrapport.samples.committee")
+    canvas, buf = sample_canvas(gold, "malrapport.samples.committee")
     rp = Report(canvas, gold, total)
     title_page(rp)
     for i, ch in enumerate(rp.render["chapters"]):
@@ -593,9 +585,4 @@ def _draw(gold: dict, total: int) -> tuple[bytes, int]:
 
 
 def render_pdf(gold: dict) -> bytes:
-    """Two passes: the first counts the pages for the ``Sida N av M`` footer."""
-    _, pages = _draw(gold, 0)
-    data, again = _draw(gold, pages)
-    if again != pages:
-        raise RuntimeError(f"page count changed between passes: {pages} -> {again}")
-    return data
+    return two_passes(_draw, gold)

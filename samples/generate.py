@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import io
 import json
 import sys
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
 
 from .layout import render_report
+from .render import sample_canvas, two_passes
 
 HERE = Path(__file__).resolve().parent
 GOLD_DIR = HERE / "gold"
@@ -39,13 +37,7 @@ def load_gold(path: Path) -> dict:
 
 
 def _draw(gold: dict, total_pages: int) -> tuple[bytes, int]:
-    buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
-    report = gold["report"]
-    canvas.setTitle(report["title"])
-    canvas.setAuthor(report["municipality"])
-    canvas.setSubject(report["body"])
-    canvas.setCreator("malrapport.samples")
+    canvas, buf = sample_canvas(gold, "malrapport.samples")
     pages = render_report(canvas, gold, total_pages)
     canvas.save()
     return buf.getvalue(), pages
@@ -61,12 +53,7 @@ def render_pdf(gold: dict) -> bytes:
 
 
 def render_system_pdf(gold: dict) -> bytes:
-    """Two passes: the first counts pages for "Sida N av M" footers."""
-    _, pages = _draw(gold, 0)
-    data, again = _draw(gold, pages)
-    if again != pages:
-        raise RuntimeError(f"page count changed between passes: {pages} -> {again}")
-    return data
+    return two_passes(_draw, gold)
 
 
 def gold_paths(gold_dir: Path, stems: list[str] | None = None) -> list[Path]:

@@ -8,6 +8,7 @@ page is full when ``y`` would pass the bottom margin.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -18,6 +19,29 @@ from reportlab.pdfgen.canvas import Canvas
 from malrapport.normalize.labels import ASSESSMENTS, STATUSES
 
 PAGE_W, PAGE_H = A4
+
+
+def sample_canvas(gold: dict, creator: str) -> tuple[Canvas, io.BytesIO]:
+    """A reproducible A4 canvas (reportlab's ``invariant``: fixed dates and /ID) with the
+    report's title, body and municipality as the PDF's metadata, and the buffer it fills."""
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
+    report = gold["report"]
+    canvas.setTitle(report["title"])
+    canvas.setAuthor(report["municipality"])
+    canvas.setSubject(report["body"])
+    canvas.setCreator(creator)
+    return canvas, buf
+
+
+def two_passes(draw: Callable[[dict, int], tuple[bytes, int]], gold: dict) -> bytes:
+    """``draw(gold, total_pages)`` twice: the first pass counts the pages for the
+    ``Sida N av M`` footers, the second prints them."""
+    _, pages = draw(gold, 0)
+    data, again = draw(gold, pages)
+    if again != pages:
+        raise RuntimeError(f"page count changed between passes: {pages} -> {again}")
+    return data
 
 BOLD = {"Helvetica": "Helvetica-Bold", "Times-Roman": "Times-Bold"}
 
