@@ -33,6 +33,10 @@ SETS = {  # name: (PDF folder, gold folder, extra extract flags, scan it first)
     "scan200": (SAMPLES / "pdf/scan200", SAMPLES / "gold", [], False),
     "badlayer": (SAMPLES / "pdf/badlayer", SAMPLES / "gold", [], False),
     "badlayer --ocr never": (SAMPLES / "pdf/badlayer", SAMPLES / "gold", ["--ocr", "never"], False),
+    # the same with the sample municipalities' own goals handed over, as a user would
+    "badlayer --ocr never --vocab goals": (SAMPLES / "pdf/badlayer", SAMPLES / "gold",
+                                          ["--ocr", "never", "--vocab",
+                                           str(SAMPLES / "vocabulary/goals.txt")], False),
     "holdout": (SAMPLES / "holdout/pdf", SAMPLES / "holdout/gold", [], False),
     "holdout scan300": (SAMPLES / "holdout/pdf", SAMPLES / "holdout/gold", [], True),
     "holdout2": (SAMPLES / "holdout2/pdf", SAMPLES / "holdout2/gold", [], False),

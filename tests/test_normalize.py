@@ -32,10 +32,12 @@ from malrapport.normalize.repair import (
 )
 from malrapport.normalize.seen import SeenSpellings
 from malrapport.normalize.vocabulary import (
+    SECTIONS,
     VocabularyError,
     load_vocabulary,
     municipality_name,
 )
+from conftest import ROOT
 from malrapport.schemas.records import (
     ActivityRecord,
     GoalRecord,
@@ -126,14 +128,25 @@ def test_lexicon_cache_round_trip_and_word_list_fallback(tmp_path):
 
 # ---------------------------------------------------------------- vocabulary
 
-def test_package_vocabulary_has_goals_labels_and_places():
+def test_package_vocabulary_has_labels_and_places_and_no_sample_goal():
     vocab = load_vocabulary()
-    assert "Ånge kommun ska stimulera till utveckling av hälsofrämjande arbetsplatser." in vocab.goals
-    assert "Påbörja byggprocesser för minst 30 nya bostäder under året." in vocab.goals
+    gold_titles = {fold(g["title"]).rstrip(". ") for path in (ROOT / "samples").glob("**/gold/*.json")
+                   for g in json.loads(path.read_text(encoding="utf-8"))["goals"]}
+    assert len(gold_titles) > 100
+    shipped = {fold(t).rstrip(". ") for name in SECTIONS for t in getattr(vocab, name)}
+    assert not shipped & gold_titles  # data that measures (gold) does not help the program
     assert {"Bedömning", "Verksamhetens aktiviteter", "Målavstämning", "Mått"} <= set(vocab.labels)
     assert "Pågående enligt plan" in vocab.statuses and "Knappt uppfyllt" in vocab.assessments
     assert "Ånge kommun" in vocab.multiword_phrases()
     assert "hälsofrämjande" in vocab.words
+
+
+def test_the_sample_municipalities_goals_come_as_a_vocab_file():
+    vocab = load_vocabulary([ROOT / "samples" / "vocabulary" / "goals.txt"])
+    assert "Ånge kommun ska stimulera till utveckling av hälsofrämjande arbetsplatser." in vocab.goals
+    assert "Påbörja byggprocesser för minst 30 nya bostäder under året." in vocab.goals
+    assert repair_title("Paborja byggprocesser for minst 30 nya bostader under aret.", vocab) == \
+        "Påbörja byggprocesser för minst 30 nya bostäder under året."
 
 
 def test_extra_vocabulary_file_adds_goals(tmp_path):
