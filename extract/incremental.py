@@ -90,10 +90,11 @@ def clean_outdir(outdir: Path) -> tuple[int, int]:
 
 
 def _stems(folder: Path) -> set[str]:
+    from malrapport.schemas.tables import is_data_file
+
     if not folder.is_dir():
         return set()
-    return {e.name[:-8] for e in os.scandir(folder)
-            if e.name.endswith(".parquet") and not e.name.startswith(".")}
+    return {e.name[:-8] for e in os.scandir(folder) if is_data_file(e.name)}
 
 
 def finished_reports(outdir: Path, version: str) -> set[str]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from malrapport.extract.discover import discover
-from malrapport.extract.errors import MalrapportError, one_line
+from malrapport.extract.errors import MalrapportError, UsageError, one_line
 from malrapport.extract.executors import Outcome, Task, make_pool
 from malrapport.extract.incremental import (
     OutdirLock,
@@ -38,7 +38,7 @@ from malrapport.extract.progress import Progress
 # Workers preload this module: the key registry and the Parquet writer (pyarrow,
 # 40 MB a process) are imported where the main process uses them.
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 POLL_SECONDS = 0.2  # longest wait for a result before timeouts and the bar are looked at
 
 
@@ -95,15 +95,22 @@ def run(paths: list[Path], outdir: Path, options: ExtractOptions,
         progress: Progress | None = None) -> RunSummary:
     """Extract every PDF under ``paths`` into ``outdir``; never raises for a bad file.
 
-    Raises ``OutdirBusy`` when another run holds ``outdir`` and ``ExecutorError``
-    when the executor cannot start.
+    Raises ``UsageError`` when ``outdir`` is a file or no PDF is found (before
+    anything is written), ``OutdirBusy`` when another run holds ``outdir`` and
+    ``ExecutorError`` when the executor cannot start.
     """
     start = time.perf_counter()
     outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"{outdir}: exists and is not a folder; -o names the output folder")
     files = discover(paths)
+    if not files:
+        raise UsageError(f"no PDF files found in {', '.join(str(p) for p in paths)} "
+                         f"(folders are searched for *.pdf, recursively); nothing written")
     progress = progress or Progress()
     with OutdirLock(outdir):
         clean_outdir(outdir)
+        write_fixed_tables(outdir)
         done = set() if options.force else finished_reports(outdir, EXTRACTOR_VERSION)
         batch = _Batch(outdir, options, progress, on_event or (lambda event: None))
         batch.summary.files = len(files)
@@ -120,6 +127,12 @@ def run(paths: list[Path], outdir: Path, options: ExtractOptions,
             progress.close()
     batch.summary.seconds = time.perf_counter() - start
     return batch.summary
+
+
+def write_fixed_tables(outdir: Path) -> None:
+    from malrapport.schemas.output import write_fixed_tables as write
+
+    write(outdir)
 
 
 def _size(path: Path) -> int:

@@ -21,6 +21,7 @@ from malrapport.schemas.records import (
 )
 
 from .labels import assessment_key, status_key
+from .plan_year import plan_year, year_span
 from .repair import Repairer, get_repairer
 from .seen import SeenSpellings
 from .typography import repair_dashes
@@ -47,6 +48,7 @@ def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None,
     seen = repairer.seen_in(text) if degraded else None
     fix = _Fixer(repairer, degraded, seen, statuses, assessments, ocr_text)
     goals = tuple(_normalize_goal(g, fix) for g in report.goals)
+    goals = _with_plan_years(goals, report.year, year_span(report.title))
     return dataclasses.replace(
         report,
         municipality=fix.text(report.municipality),
@@ -55,6 +57,12 @@ def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None,
         goals=goals,
         warnings=report.warnings + tuple(fix.warnings),
     )
+
+
+def _with_plan_years(goals, report_year, span):
+    return tuple(dataclasses.replace(g, activities=tuple(
+        dataclasses.replace(a, plan_year=plan_year(report_year, span, a.start_date, a.end_date))
+        for a in g.activities)) for g in goals)
 
 
 def report_texts(report: ReportRecord):

@@ -6,10 +6,35 @@ from pathlib import Path
 
 from malrapport.schemas.convert import report_to_rows
 from malrapport.schemas.records import ReportRecord
-from malrapport.schemas.tables import remove_table_file, rows_to_table, write_table_file
+from malrapport.schemas.labels import label_rows
+from malrapport.schemas.tables import (
+    ensure_empty_tables,
+    read_table,
+    remove_table_file,
+    rows_to_table,
+    write_table_file,
+)
 
 # Order matters: ``reports`` is written last, so a report row means the report is whole.
 REPORT_TABLES = ("goals", "activities", "measures", "warnings", "reports")
+
+
+# Every table a run leaves in OUTDIR, each readable even with no rows in it.
+RUN_TABLES = (*REPORT_TABLES, "errors")
+LABELS_STEM = "labels"
+
+
+def write_fixed_tables(outdir: Path) -> None:
+    """The tables that exist whatever was read: every report table's and errors'
+    zero-row file, and the ``labels`` table (rewritten only when it changed)."""
+    ensure_empty_tables(outdir, RUN_TABLES)
+    labels = rows_to_table("labels", label_rows())
+    try:
+        if read_table(outdir, "labels").equals(labels):
+            return
+    except Exception:  # an unreadable or older labels file: write it anew
+        pass
+    write_table_file(outdir, "labels", LABELS_STEM, labels)
 
 
 def error_stem(source_file: str) -> str:

@@ -36,6 +36,7 @@ class ActivityRecord:
     activity_key: str | None = None
     responsible: str | None = None
     end_date_raw: str | None = None  # the printed end when it is no ISO date (Q3 2017)
+    plan_year: int | None = None  # normalize/plan_year.py
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@ import pyarrow.parquet as pq
 
 from malrapport.normalize.labels import STATUS_KEYS
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Versions whose files this one still reads: each later version only added
 # columns, which read as null from an older file (README: schema versions).
-READABLE_VERSIONS = ("1", "2")
+READABLE_VERSIONS = ("1", "2", "3")
 METADATA_KEY = b"malrapport.schema_version"
 
 REPORTS = pa.schema([
@@ -78,6 +78,7 @@ ACTIVITIES = pa.schema([
     ("goal_ordinal", pa.int16()),
     ("responsible", pa.string()),
     ("end_date_raw", pa.string()),
+    ("plan_year", pa.int16()),
 ])
 
 MEASURES = pa.schema([
@@ -91,6 +92,9 @@ MEASURES = pa.schema([
     ("previous_outcome", pa.string()),
     ("trend", pa.string()),
     ("note", pa.string()),
+    ("target_value", pa.float64()),
+    ("outcome_value", pa.float64()),
+    ("previous_outcome_value", pa.float64()),
 ])
 
 # Text that was read but landed in no record, and words the profile does not know.
@@ -100,6 +104,16 @@ WARNINGS = pa.schema([
     ("kind", pa.string()),
     ("message", pa.string()),
     ("text", pa.string()),
+])
+
+# Each status and assessment key's Swedish label, colour, order (schemas/labels.py).
+LABELS = pa.schema([
+    ("kind", pa.string()),
+    ("key", pa.string()),
+    ("label", pa.string()),
+    ("color", pa.string()),
+    ("sort_order", pa.int16()),
+    ("score", pa.int16()),
 ])
 
 ERRORS = pa.schema([
@@ -159,6 +173,7 @@ TABLES: dict[str, pa.Schema] = {
     "measures": MEASURES,
     "warnings": WARNINGS,
     "errors": ERRORS,
+    "labels": LABELS,
     "goal_registry": GOAL_REGISTRY,
     "activity_registry": ACTIVITY_REGISTRY,
     "comparison": COMPARISON,
@@ -216,11 +231,39 @@ def remove_table_file(outdir: Path, name: str, stem: str) -> None:
     (Path(outdir) / name / f"{stem}.parquet").unlink(missing_ok=True)
 
 
+# A zero-row file with the table's schema, kept in every table folder so that a
+# table with nothing in it (no errors, no warnings) still reads in pandas,
+# DuckDB globs and pyarrow datasets, with its columns and types.
+EMPTY_STEM = "empty"
+
+
+def is_data_file(file_name: str) -> bool:
+    """A report's (or failure's) Parquet file: not a temp file, not the empty one."""
+    return (file_name.endswith(".parquet") and not file_name.startswith(".")
+            and file_name != f"{EMPTY_STEM}.parquet")
+
+
+def ensure_empty_tables(outdir: Path, names: tuple[str, ...]) -> None:
+    """Give each named table folder its zero-row file, unless it already has one of
+    this schema version (so an unchanged OUTDIR is not rewritten)."""
+    for name in names:
+        path = Path(outdir) / name / f"{EMPTY_STEM}.parquet"
+        try:
+            meta = pq.read_schema(path).metadata or {}
+            if meta.get(METADATA_KEY) == SCHEMA_VERSION.encode() and \
+                    pq.read_schema(path).remove_metadata().equals(TABLES[name]):
+                continue
+        except (OSError, pa.ArrowException):
+            pass
+        write_table_file(outdir, name, EMPTY_STEM, _with_version(TABLES[name]).empty_table())
+
+
 def table_files(outdir: Path, name: str) -> list[Path]:
+    """The table's data files (the zero-row file left out), in name order."""
     folder = Path(outdir) / name
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+    return sorted(p for p in folder.glob("*.parquet") if is_data_file(p.name))
 
 
 def read_table(outdir: Path, name: str) -> pa.Table:
