@@ -1,4 +1,4 @@
-"""The ``malrapport`` command: extract, evaluate, repair-text, compare.
+"""The malrapport command: extract, evaluate, repair-text, profiles, inspect, compare, export.
 
 Only this module turns errors into exit codes (0 all done, 1 some files failed,
 2 bad usage).
@@ -13,58 +13,144 @@ from pathlib import Path
 from malrapport.extract.errors import ExitCode
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="malrapport", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
+DESCRIPTION = """\
+Swedish municipal goal follow-up reports (PDF: born-digital, scanned, or with a
+poor OCR text layer) to Parquet tables: reports, goals, activities, measures,
+warnings, errors and labels, one folder per table in OUTDIR."""
 
-    ex = sub.add_parser("extract", help="report PDFs (files or folders) to Parquet tables")
-    ex.add_argument("paths", nargs="+", type=Path)
-    ex.add_argument("-o", "--out", type=Path, required=True, help="output folder")
-    ex.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
-    ex.add_argument("--dpi", type=int, default=300)
-    ex.add_argument("--lang", default="swe", help="tesseract language (default swe)")
-    ex.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+EXAMPLES = """\
+examples:
+  malrapport extract archive/ -o out/
+  malrapport evaluate out/ --gold samples/gold
+  malrapport compare out/ -o jamforelse.html
+  malrapport export out/ --format xlsx -o malrapport.xlsx
+
+Run `malrapport COMMAND --help` for a command's options. Exit codes: 0 all done,
+1 some files failed (the rest are written), 2 bad usage."""
+
+
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples as written; every option's default shown, unless the
+    help says it already or there is none (a flag, an option that is off when not given)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, [], argparse.SUPPRESS):
+            return text
+        return f"{text} (default: {action.default})"
+
+
+def _command(sub, name: str, purpose: str, examples: tuple[str, str]) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=purpose, description=purpose, formatter_class=_Help,
+                          epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
+
+
+def _parser() -> argparse.ArgumentParser:
+    from malrapport.extract import options as o
+
+    p = argparse.ArgumentParser(prog="malrapport", description=DESCRIPTION, epilog=EXAMPLES,
+                                formatter_class=_Help)
+    p.add_argument("--version", action="version", version=version_line())
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    ex = _command(sub, "extract", "Extract report PDFs (files or folders) into Parquet tables in OUTDIR.",
+                  ("malrapport extract archive/2019 archive/2020 -o out/",
+                   "malrapport extract scans/ -o out/ --ocr always --dpi 400 --workers 2"))
+    ex.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                    help="PDF files and folders (searched for *.pdf, recursively)")
+    ex.add_argument("-o", "--out", type=Path, required=True, metavar="OUTDIR",
+                    help="output folder, created if missing; a re-run skips reports already in it")
+    ex.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                    help="auto: OCR only the pages without a usable text layer; always: OCR every "
+                         "page (a text layer that lost å/ä/ö); never: text layers only")
+    ex.add_argument("--dpi", type=int, default=o.DEFAULT_DPI, help="resolution pages are rendered at for OCR")
+    ex.add_argument("--lang", default=o.DEFAULT_LANG, help="tesseract language model")
+    ex.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                    help="worker processes (default: every core, here %(default)s)")
     ex.add_argument("--password", help="password for encrypted PDFs")
-    ex.add_argument("--vocab", type=Path, action="append", default=[],
-                    help="extra vocabulary file (goal titles, terms), repeatable")
+    ex.add_argument("--vocab", type=Path, action="append", default=[], metavar="FILE",
+                    help="your own goal titles and terms for the diacritic repair, one per line; repeatable")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ex.add_argument("--force", action="store_true",
-                    help="re-extract files already in OUTDIR with this extractor version")
-    ex.add_argument("--timeout", type=float, default=1800.0, help="seconds of work per file, summed over its jobs (default 1800)")
-    ex.add_argument("--max-pixels", type=int, default=200_000_000,
+                    help="extract again the files already in OUTDIR with this extractor version")
+    ex.add_argument("--timeout", type=float, default=o.DEFAULT_TIMEOUT, metavar="SECONDS",
+                    help="seconds of work per file, summed over its jobs; a file over it fails as timeout")
+    ex.add_argument("--max-pixels", type=int, default=o.DEFAULT_MAX_PIXELS,
                     help="refuse page images larger than this many pixels")
-    ex.add_argument("--max-pages", type=int, default=1000,
-                    help="refuse PDFs with more pages than this (default 1000)")
-    ex.add_argument("--executor", choices=["local", "dask"], default="local")
-    ex.add_argument("--scheduler", help="dask scheduler address, tcp://HOST:PORT")
+    ex.add_argument("--max-pages", type=int, default=o.DEFAULT_MAX_PAGES,
+                    help="refuse PDFs with more pages than this")
+    ex.add_argument("--executor", choices=["local", "dask"], default="local",
+                    help="local: worker processes on this machine; dask: a Dask cluster (--scheduler)")
+    ex.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="the Dask scheduler's address")
     _profile_option(ex)
 
-    ev = sub.add_parser("evaluate", help="score an output folder against gold annotations")
-    ev.add_argument("outdir", type=Path)
-    ev.add_argument("--gold", type=Path, required=True)
-    ev.add_argument("--min-f1", type=float, default=None)
-    ev.add_argument("--diffs", action="store_true", help="also list every field that differs")
+    ev = _command(sub, "evaluate", "Score an output folder against gold annotations "
+                  "(precision, recall, F1 per table, accuracy per field, a last line field_f1=…).",
+                  ("malrapport evaluate out/ --gold samples/gold",
+                   "malrapport evaluate out/ --gold samples/gold --min-f1 0.98 --diffs"))
+    ev.add_argument("outdir", type=Path, metavar="OUTDIR", help="a folder written by malrapport extract")
+    ev.add_argument("--gold", type=Path, required=True, metavar="DIR",
+                    help="folder of gold annotations, one <pdf name>.json per report")
+    ev.add_argument("--min-f1", type=float, default=None, metavar="X",
+                    help="exit 1 when field_f1 is below X (for regression checks; default: never)")
+    ev.add_argument("--diffs", action="store_true",
+                    help="also list every field that differs and every missing or extra row")
 
-    sub.add_parser("repair-text", help="restore Swedish diacritics in OCR text (stdin → stdout)")
+    _command(sub, "repair-text", "Restore Swedish diacritics in OCR text, stdin to stdout.",
+             ("malrapport repair-text < ocr.txt > repaired.txt",
+              "pdftotext scan.pdf - | malrapport repair-text"))
 
-    pr = sub.add_parser("profiles", help="the layout profiles, one line each")
-    pr.add_argument("--show", metavar="NAME", help="print one profile's file")
+    pr = _command(sub, "profiles", "List the layout profiles, one line each, or print one's file.",
+                  ("malrapport profiles", "malrapport profiles --show tertial"))
+    pr.add_argument("--show", metavar="NAME", help="print this profile's file")
     _profile_option(pr)
 
-    ins = sub.add_parser("inspect", help="a page's lines and blocks as the parser sees them")
-    ins.add_argument("pdf", type=Path)
-    ins.add_argument("--page", type=int, action="append", default=[],
+    ins = _command(sub, "inspect", "Show a page's lines and blocks as the parser sees them, and the rule that made each.",
+                   ("malrapport inspect report.pdf --page 7",
+                    "malrapport inspect scan.pdf --page 2 --page 3 --ocr always"))
+    ins.add_argument("pdf", type=Path, metavar="PDF", help="the report to look into")
+    ins.add_argument("--page", type=int, action="append", default=[], metavar="N",
                      help="1-based page to show, repeatable (default: every page)")
-    ins.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
-    ins.add_argument("--dpi", type=int, default=300)
-    ins.add_argument("--lang", default="swe")
-    ins.add_argument("--password")
+    ins.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                     help="as for extract")
+    ins.add_argument("--dpi", type=int, default=o.DEFAULT_DPI, help="as for extract")
+    ins.add_argument("--lang", default=o.DEFAULT_LANG, help="tesseract language model")
+    ins.add_argument("--password", help="password for encrypted PDFs")
     _profile_option(ins)
 
-    cmp_ = sub.add_parser("compare", help="cross-year comparison for humans")
-    cmp_.add_argument("outdir", type=Path)
-    cmp_.add_argument("-o", "--out", type=Path, required=True)
+    cmp_ = _command(sub, "compare", "Write a cross-year comparison of goals and activity "
+                    "statuses as one self-contained HTML page (and OUTDIR/comparison/).",
+                    ("malrapport compare out/ -o jamforelse.html",
+                     "malrapport compare out/ -o /tmp/ange.html && xdg-open /tmp/ange.html"))
+    cmp_.add_argument("outdir", type=Path, metavar="OUTDIR", help="a folder written by malrapport extract")
+    cmp_.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.html",
+                      help="the page to write (its folder must exist; an existing file is replaced)")
+
+    exp = _command(sub, "export", "Export OUTDIR's tables for Excel, CSV or DuckDB users, "
+                   "with the Swedish labels of statuses and assessments joined in.",
+                   ("malrapport export out/ --format xlsx -o malrapport.xlsx",
+                    "malrapport export out/ --format duckdb -o malrapport.duckdb"))
+    exp.add_argument("outdir", type=Path, metavar="OUTDIR", help="a folder written by malrapport extract")
+    exp.add_argument("--format", choices=["xlsx", "csv", "duckdb"], required=True,
+                     help="xlsx: one workbook, a sheet per table; csv: a folder of UTF-8 CSV files "
+                          "(with BOM, for Excel); duckdb: a database with the tables and views")
+    exp.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",
+                     help="the file (csv: the folder) to write; an existing one is replaced")
     return p
+
+
+def version_line() -> str:
+    """Package, extractor and schema versions: what a report of a run should quote."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from malrapport.extract.pipeline import EXTRACTOR_VERSION
+    from malrapport.schemas.tables import SCHEMA_VERSION
+
+    try:
+        package = version("malrapport")
+    except PackageNotFoundError:
+        package = "unknown"
+    return f"malrapport {package} (extractor {EXTRACTOR_VERSION}, schema {SCHEMA_VERSION})"
 
 
 def _profile_option(p: argparse.ArgumentParser) -> None:
@@ -87,7 +173,11 @@ def _profiles_or_usage(specs: list[str]):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return ExitCode.USAGE
     try:
         return int(_COMMANDS[args.command](args))
     except KeyboardInterrupt:
@@ -116,6 +206,8 @@ def _extract(args) -> int:
     except ValueError as e:
         print(f"malrapport: {e}", file=sys.stderr)
         return ExitCode.USAGE
+    if args.vocab and not _vocabulary_or_usage(args.vocab):
+        return ExitCode.USAGE
     missing = [p for p in args.paths if not p.exists()]
     for p in missing:
         print(f"malrapport: {p}: no such file or folder", file=sys.stderr)
@@ -138,6 +230,19 @@ def _extract(args) -> int:
         print("malrapport: interrupted; run the same command again to go on", file=sys.stderr)
         return 130
     return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
+
+
+def _vocabulary_or_usage(files: list[Path]) -> bool:
+    """Read the --vocab files once here, so that a missing or unreadable one is a usage
+    error before any work (not a parse failure of every file)."""
+    from malrapport.normalize.vocabulary import VocabularyError, load_vocabulary
+
+    try:
+        load_vocabulary(tuple(files))
+    except VocabularyError as e:
+        print(f"malrapport: --vocab: {e}", file=sys.stderr)
+        return False
+    return True
 
 
 def _ocr_language(lang: str) -> str:
@@ -232,6 +337,19 @@ def _compare(args) -> int:
     return ExitCode.OK
 
 
+def _export(args) -> int:
+    from malrapport.export import export
+    from malrapport.extract.errors import MalrapportError
+
+    try:
+        written = export(args.outdir, args.format, args.out)
+    except MalrapportError as e:
+        print(f"malrapport: {e}", file=sys.stderr)
+        return e.exit_code
+    print(f"malrapport: wrote {written}", file=sys.stderr)
+    return ExitCode.OK
+
+
 def _profiles(args) -> int:
     profiles = _profiles_or_usage(args.profile)
     if profiles is None:
@@ -275,7 +393,8 @@ def _inspect(args) -> int:
 
 
 _COMMANDS = {"extract": _extract, "evaluate": _evaluate, "repair-text": _repair_text,
-             "compare": _compare, "profiles": _profiles, "inspect": _inspect}
+             "compare": _compare, "profiles": _profiles, "inspect": _inspect,
+             "export": _export}
 
 if __name__ == "__main__":
     sys.exit(main())
