@@ -1,27 +1,30 @@
 """The comparison as one self-contained HTML page: inline CSS, inline SVG, no
-scripts and nothing fetched, so it opens offline and prints (A4 landscape)."""
+scripts and nothing fetched, so it opens offline and prints (A4 landscape).
+
+The Swedish labels, colours and order of the status and assessment keys are the
+``labels`` table's (``malrapport.schemas.labels``); only what is the page's own is
+written here: the short cell texts, what the legend explains, and ``no_status``
+(an activity without a status, which is no key of the schema)."""
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
 
-from malrapport.compare import Series, YearChange
-from malrapport.normalize.labels import ASSESSMENTS, STATUSES
+from malrapport.compare import Series, Worsened, YearChange
+from malrapport.schemas import labels
 
-ASSESSMENT_LABEL = {key: label for label, key in ASSESSMENTS.items()}
-STATUS_LABEL = ({key: label for label, key in STATUSES.items()}
-                | {"avbruten": "Avbruten", "no_status": "Utan status"})
+ASSESSMENT_LABEL = labels.ASSESSMENT_LABEL
+ASSESSMENT_COLOR = labels.ASSESSMENT_COLOR
+STATUS_LABEL = labels.STATUS_LABEL | {"no_status": "Utan status"}
+# Stacking order of the status chart, bottom up: the labels order, then no status.
+STATUS_ORDER = (*labels.STATUS_ORDER, "no_status")
+STATUS_COLOR = labels.STATUS_COLOR | {"no_status": "#e3e3e3"}
 CELL_TEXT = {"uppfyllt": "Uppfyllt", "delvis_uppfyllt": "Delvis", "knappt_uppfyllt": "Knappt",
              "ej_uppfyllt": "Ej uppfyllt", "saknas": "Saknas"}
-ASSESSMENT_COLOR = {"uppfyllt": "#3f9f5a", "delvis_uppfyllt": "#f2d24b",
-                    "knappt_uppfyllt": "#f29a4a", "ej_uppfyllt": "#d64545", "saknas": "#a6a6a6"}
-# Stacking order of the status chart, bottom up: done, going, waiting, deviating.
-STATUS_ORDER = ("avslutad_enligt_plan", "pagaende_enligt_plan", "ej_paborjad", "vantelage",
-                "pagaende_med_avvikelse", "avslutad_med_avvikelse", "avbruten", "no_status")
-STATUS_COLOR = {"avslutad_enligt_plan": "#1e7b3c", "pagaende_enligt_plan": "#6cc070",
-                "ej_paborjad": "#9fb3c8", "vantelage": "#f2d24b",
-                "pagaende_med_avvikelse": "#f29a4a", "avslutad_med_avvikelse": "#d64545",
-                "avbruten": "#7a4a8c", "no_status": "#e3e3e3"}
+# What an assessment means, where its label alone does not say it.
+ASSESSMENT_NOTE = {"saknas": "rapporten anger att bedömning saknas"}
+NO_ASSESSMENT = "ingen bedömning angiven"  # the grey "–" cell: no assessment printed at all
+NONE_COLOR = "#f7f7f7"
 LEVEL_LABEL = {"kf": "KF", "ks": "KS", "ekonomi": "Ekonomi", "namnd": "Nämnd"}
 
 CSS = """
@@ -33,23 +36,21 @@ h2 { font-size: 1.3rem; margin: 2.2rem 0 .4rem; border-bottom: 2px solid #333; }
 h3 { font-size: 1.05rem; margin: 1.4rem 0 .4rem; }
 p.meta, p.note { color: #555; margin: .2rem 0; }
 nav ul { margin: .4rem 0; padding-left: 1.2rem; }
-code, .key { font-family: "DejaVu Sans Mono", monospace; font-size: .8em; color: #666; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: .8em; color: #666; }
 .legend { display: flex; flex-wrap: wrap; gap: .3rem 1rem; margin: .3rem 0 .6rem;
           padding: 0; list-style: none; font-size: .9em; }
 .swatch { display: inline-block; width: .9em; height: .9em; margin-right: .3em;
           vertical-align: -.1em; border: 1px solid #0003; }
 table { border-collapse: collapse; }
+table.grid { width: 100%; }
 table.grid th, table.grid td { border: 1px solid #cfcfcf; padding: .25rem .45rem; }
 table.grid thead th { background: #f1f1f1; font-weight: 600; white-space: nowrap;
                       position: sticky; top: 0; }
-table.grid th.goal { font-weight: normal; text-align: left; max-width: 38rem; }
+table.grid th.goal { font-weight: normal; text-align: left; min-width: 18rem; }
+.num { font-variant-numeric: tabular-nums; font-weight: 600; margin-right: .35em; }
 td.cell { text-align: center; min-width: 5.6rem; font-size: .85em; white-space: nowrap; }
-td.a-uppfyllt { background: #3f9f5a; color: #fff; }
-td.a-delvis_uppfyllt { background: #f2d24b; }
-td.a-knappt_uppfyllt { background: #f29a4a; }
-td.a-ej_uppfyllt { background: #d64545; color: #fff; }
-td.a-saknas { background: #a6a6a6; color: #fff; }
-td.a-none { background: #f7f7f7; color: #777; }
+@ASSESSMENT_CELLS@
+td.a-none { background: @NONE_COLOR@; color: #777; }
 td.absent { background: repeating-linear-gradient(45deg, #fff, #fff 4px, #f0f0f0 4px, #f0f0f0 8px); }
 .level { display: inline-block; min-width: 2.6em; font-size: .72em; font-weight: 700;
          padding: 0 .3em; margin-right: .4em; border-radius: 3px; text-align: center;
@@ -60,6 +61,7 @@ table.list { width: 100%; font-size: .92em; }
 table.list th, table.list td { border-bottom: 1px solid #ddd; padding: .25rem .4rem;
                                text-align: left; vertical-align: top; }
 .status { white-space: nowrap; }
+.goal-of { color: #666; font-size: .85em; }
 .arrow { color: #b03030; font-weight: 700; }
 ul.changes { margin: .2rem 0 .6rem; padding-left: 1.2rem; }
 del { color: #8a2b2b; } ins { color: #1e6b34; text-decoration: none; }
@@ -74,6 +76,22 @@ svg text { font: 11px system-ui, "DejaVu Sans", Arial, sans-serif; fill: #333; }
   h3 { break-after: avoid; }
 }
 """
+
+
+def _text_on(background: str) -> str:
+    """White text where it stands out enough (WCAG contrast 3:1), else near-black."""
+    def channel(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(background.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return "#fff" if 1.05 / (lum + 0.05) >= 3 else "#1d1d1d"
+
+
+CSS = (CSS.replace("@NONE_COLOR@", NONE_COLOR)
+       .replace("@ASSESSMENT_CELLS@", "\n".join(
+           f"td.a-{key} {{ background: {color}; color: {_text_on(color)}; }}"
+           for key, color in ASSESSMENT_COLOR.items())))
 
 
 def render_page(series: list[Series], outdir: Path) -> str:
@@ -116,10 +134,17 @@ def _section(i: int, s: Series) -> str:
         "</section>"])
 
 
+def _assessment_label(key: str) -> str:
+    """The assessment's label, with what it means where the label alone does not say."""
+    label = ASSESSMENT_LABEL.get(key, key)
+    return f"{label} ({ASSESSMENT_NOTE[key]})" if key in ASSESSMENT_NOTE else label
+
+
 def _assessment_legend() -> str:
     items = [f'<li><span class="swatch" style="background:{ASSESSMENT_COLOR[k]}"></span>'
-             f"{escape(ASSESSMENT_LABEL[k])}</li>" for k in ASSESSMENT_COLOR]
-    items.append('<li><span class="swatch" style="background:#f7f7f7"></span>– ingen bedömning</li>')
+             f"{escape(_assessment_label(k))}</li>" for k in ASSESSMENT_COLOR]
+    items.append(f'<li><span class="swatch" style="background:{NONE_COLOR}"></span>'
+                 f"– {escape(NO_ASSESSMENT)}</li>")
     items.append('<li><span class="swatch" style="background:repeating-linear-gradient('
                  '45deg,#fff,#fff 2px,#ddd 2px,#ddd 4px)"></span>målet finns inte i rapporten</li>')
     return '<ul class="legend">' + "".join(items) + "</ul>"
@@ -137,18 +162,21 @@ def _grid(i: int, s: Series) -> str:
                 cells.append(f'<td class="cell absent" title="{escape(col.label)}: finns inte"></td>')
                 continue
             a = cell["assessment"]
-            cls = f"a-{a}" if a in CELL_TEXT else "a-none"
-            text = CELL_TEXT.get(a, "–")
-            tip = f'{col.label} · {cell["number"] or ""} {cell["title"] or ""}'
+            known = a in ASSESSMENT_COLOR
+            cls = f"a-{a}" if known else "a-none"
+            text = (CELL_TEXT.get(a) or ASSESSMENT_LABEL[a]) if known else "–"
+            tip = (f'{col.label} · {cell["number"] or ""} {cell["title"] or ""} · '
+                   f'{_assessment_label(a) if known else NO_ASSESSMENT}')
             if cell["n_activities"]:
                 tip += f' · {cell["n_activities"]} aktiviteter'
             cells.append(f'<td class="cell {cls}" data-assessment="{escape(a or "")}" '
                          f'title="{escape(tip)}">{escape(text)}</td>')
+        number = f'<span class="num">{escape(line.number)}</span>' if line.number else ""
         rows.append(
-            f'<tr data-goal-key="{escape(line.goal_key)}"><th class="goal" scope="row">'
+            f'<tr data-goal-key="{escape(line.goal_key)}"><th class="goal" scope="row" '
+            f'title="{escape(line.goal_key)}">'
             f'<span class="level level-{escape(level)}">{escape(LEVEL_LABEL.get(level, level))}'
-            f"</span>{escape(line.title or '')} <span class=\"key\">{escape(line.goal_key)}"
-            f"</span></th>{''.join(cells)}</tr>")
+            f"</span>{number}{escape(line.title or '')}</th>{''.join(cells)}</tr>")
     return (f'<table class="grid" id="grid-{i}"><thead><tr><th scope="col">Mål</th>{head}'
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -202,16 +230,37 @@ def _status_legend() -> str:
         f"{escape(STATUS_LABEL[k])}</li>" for k in STATUS_ORDER) + "</ul>"
 
 
+WORSENED_RULE = ("Varje aktivitet jämförs med samma aktivitet i närmast föregående rapport av "
+                 "samma slag och inom samma planår; samma aktivitet i nästa års plan räknas "
+                 "som en ny.")
+
+
 def _worsened(s: Series) -> str:
+    if len(s.columns) < 2:
+        label = f" ({escape(s.columns[0].label)})" if s.columns else ""
+        return f'<p class="note">Bara en rapport{label}: inget att jämföra.</p>'
+    if not s.n_report_pairs:
+        return ('<p class="note">Ingen rapport har en tidigare rapport av samma slag att '
+                "jämföras med: inget att jämföra.</p>")
+    if not s.n_compared:
+        return ('<p class="note">Ingen aktivitet finns i två rapporter i följd av samma slag '
+                "inom samma planår: inget att jämföra.</p>")
+    rule = f'<p class="note">{escape(WORSENED_RULE)}</p>'
     if not s.worsened:
-        return '<p class="note">Ingen aktivitet fick sämre status mellan två rapporter i följd.</p>'
+        return (f'{rule}<p class="note">Ingen aktivitet fick sämre status '
+                f"({s.n_compared} jämförelser).</p>")
     rows = "".join(
-        f"<tr><td>{escape(w.title)}<br><span class=\"key\">{escape(w.goal_title)}</span></td>"
+        f'<tr data-activity-key="{escape(w.activity_key)}"><td>{escape(w.title)}<br>'
+        f'<span class="goal-of">{escape(_goal_name(w))}</span></td>'
         f"<td class=\"status\">{escape(w.before.label)} → {escape(w.after.label)}</td>"
         f"<td class=\"status\">{_status_dot(w.status_before)} <span class=\"arrow\">→</span> "
         f"{_status_dot(w.status_after)}</td></tr>" for w in s.worsened)
-    return ('<table class="list worsened"><thead><tr><th>Aktivitet (mål)</th><th>Perioder</th>'
-            f"<th>Status</th></tr></thead><tbody>{rows}</tbody></table>")
+    return (f'{rule}<table class="list worsened"><thead><tr><th>Aktivitet (mål)</th>'
+            f"<th>Perioder</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _goal_name(w: Worsened) -> str:
+    return f"{w.goal_number} {w.goal_title}" if w.goal_number else w.goal_title
 
 
 def _status_dot(status: str) -> str:
@@ -230,15 +279,26 @@ def _changes(s: Series) -> str:
 def _change(c: YearChange) -> str:
     out = [f"<h4>{c.from_year} → {c.to_year}</h4>"]
     if not (c.appeared or c.disappeared or c.reworded):
-        out.append('<p class="note">Samma mål med samma lydelse båda åren.</p>')
+        out.append('<p class="note">Samma mål med samma lydelse båda åren'
+                   f'{" (av dem som går att jämföra)" if c.not_comparable else ""}.</p>')
 
     def block(title: str, items: list[str]) -> None:
         if items:
             out.append(f"<p><strong>{title}</strong> ({len(items)})</p>"
                        f'<ul class="changes">{"".join(items)}</ul>')
 
-    block("Nya mål", [f"<li>{escape(t)}</li>" for _, t in c.appeared])
-    block("Borttagna mål", [f"<li>{escape(t)}</li>" for _, t in c.disappeared])
-    block("Omformulerade mål", [f"<li><del>{escape(old)}</del><br><ins>{escape(new)}</ins></li>"
-                                for _, old, new in c.reworded])
+    def item(key: str, body: str) -> str:
+        return f'<li data-goal-key="{escape(key)}">{body}</li>'
+
+    block("Nya mål", [item(k, escape(t)) for k, t in c.appeared])
+    block("Borttagna mål", [item(k, escape(t)) for k, t in c.disappeared])
+    block("Omformulerade mål", [item(k, f"<del>{escape(old)}</del><br><ins>{escape(new)}</ins>")
+                                for k, old, new in c.reworded])
+    if c.not_comparable:
+        block("Kan inte jämföras", [item(k, f"{escape(t)} (bara {year})")
+                                    for k, t, year in c.not_comparable])
+        out.append('<p class="note">De här målen finns bara det ena året, och det andra året '
+                   "finns varken någon rapport av samma slag eller några mål på samma nivå "
+                   "(en uppsiktsrapport har till exempel inga KF-mål): de räknas varken som "
+                   "nya eller borttagna.</p>")
     return "\n".join(out)
