@@ -135,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="xlsx: one workbook, a sheet per table; csv: a folder of UTF-8 CSV files "
                           "(with BOM, for Excel); duckdb: a database with the tables and views")
     exp.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",
-                     help="the file (csv: the folder) to write; an existing one is replaced")
+                     help="the file to write, replaced only when the export succeeds (csv: a folder, "
+                          "new, empty, or an earlier csv export)")
     return p
 
 
