@@ -1,4 +1,5 @@
-"""Normalise report records: repaired text, status and assessment keys.
+"""Normalise report records: repaired text, status and assessment keys, measure values
+as numbers.
 
 ``normalize_report`` returns a new :class:`ReportRecord`; every ``*_raw``
 field keeps what was extracted, every text field is NFC.  Whether the
@@ -21,11 +22,12 @@ from malrapport.schemas.records import (
 )
 
 from .labels import assessment_key, status_key
+from .numbers import parse_number
 from .plan_year import plan_year, year_span
 from .repair import Repairer, get_repairer
 from .seen import SeenSpellings
 from .typography import repair_dashes
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, official_municipality
 
 _LEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 
@@ -51,7 +53,7 @@ def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None,
     goals = _with_plan_years(goals, report.year, year_span(report.title))
     return dataclasses.replace(
         report,
-        municipality=fix.text(report.municipality),
+        municipality=official_municipality(fix.text(report.municipality)),
         body=fix.text(report.body),
         title=fix.text(report.title),
         goals=goals,
@@ -150,7 +152,10 @@ def _normalize_activity(activity: ActivityRecord, fix: _Fixer) -> ActivityRecord
 
 def _normalize_measure(measure: MeasureRecord, fix: _Fixer) -> MeasureRecord:
     return dataclasses.replace(measure, name=fix.text(measure.name) or measure.name,
-                               note=fix.text(measure.note))
+                               note=fix.text(measure.note),
+                               target_value=parse_number(measure.target),
+                               outcome_value=parse_number(measure.outcome),
+                               previous_outcome_value=parse_number(measure.previous_outcome))
 
 
 def _nfc(value: str) -> str:

@@ -7,6 +7,7 @@ so its words also teach token repair which spellings a report prefers.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -44,8 +45,43 @@ class Vocabulary:
         return tuple(out)
 
 
+@functools.cache
+def municipalities() -> dict[str, str]:
+    """Sweden's municipalities, bare name → official name (``Falun`` → ``Falu
+    kommun``), from SCB's list of municipality codes (``data/municipalities.tsv``)."""
+    text = resources.files(__package__).joinpath("data/municipalities.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {name: official for _code, name, official in rows[1:]}
+
+
+@functools.cache
+def _by_folded() -> dict[str, str | None]:
+    from .labels import fold
+
+    out: dict[str, str | None] = {}
+    for official in municipalities().values():
+        key = fold(official)
+        out[key] = None if key in out else official  # Habo and Håbo: not decided here
+    return out
+
+
+def official_municipality(name: str | None) -> str | None:
+    """The official spelling of a municipality's name read with its diacritics lost
+    or changed (``Ange kommun`` → ``Ånge kommun``); any other name unchanged. Where
+    two municipalities differ only in diacritics (Habo, Håbo), the name is kept."""
+    if not name:
+        return name
+    from .labels import fold
+
+    return _by_folded().get(fold(name)) or name
+
+
 def municipality_name(place: str) -> str:
-    """``Ånge`` -> ``Ånge kommun``, ``Sundsvall`` -> ``Sundsvalls kommun``."""
+    """``Ånge`` -> ``Ånge kommun``, ``Falun`` -> ``Falu kommun`` (SCB's list);
+    a place not in it: ``Sundsvall`` -> ``Sundsvalls kommun`` by the usual rule."""
+    official = municipalities().get(place)
+    if official:
+        return official
     if place.endswith(("s", "x", "z")) or place[-1:].lower() in "aeiouyåäö":
         return f"{place} kommun"
     return f"{place}s kommun"
@@ -84,10 +120,12 @@ def load_vocabulary(extra_files=()) -> Vocabulary:
             texts.append((str(path), path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as e:
             raise VocabularyError(f"cannot read vocabulary file {path}: {e}") from e
+    merged["municipalities"].extend(municipalities())
     for source, text in texts:
         for name, phrases in read_vocabulary_text(text, source).items():
             for phrase in phrases:
                 if phrase not in merged[name]:
                     merged[name].append(phrase)
     words = {w for name in SECTIONS for p in merged[name] for w in _WORD_RE.findall(p)}
+    words |= {w for m in merged["municipalities"] for w in _WORD_RE.findall(municipality_name(m))}
     return Vocabulary(**{name: tuple(merged[name]) for name in SECTIONS}, words=frozenset(words))

@@ -476,3 +476,20 @@ def test_clean_sample_reports_come_out_unchanged(path):
     """Born-digital reports must not get worse: every field of every gold sample survives as is."""
     record = _gold_to_record(json.loads(path.read_text(encoding="utf-8")))
     assert normalize_report(record) == record
+
+
+def test_every_swedish_municipality_ships_with_its_official_name():
+    from malrapport.normalize.vocabulary import municipalities, official_municipality
+
+    names = municipalities()
+    assert len(names) == 290  # SCB: Sweden has 290 municipalities
+    assert names["Ånge"] == "Ånge kommun" and names["Falun"] == "Falu kommun"
+    assert names["Kalmar"] == "Kalmar kommun" and names["Kil"] == "Kils kommun"
+    assert official_municipality("Ange kommun") == "Ånge kommun"
+    assert official_municipality("Ornskoldsviks kommun") == "Örnsköldsviks kommun"
+    assert official_municipality("Ånge kommun") == "Ånge kommun"
+    # Habo and Håbo differ only in their å: an unmarked name stays as read
+    assert official_municipality("Habo kommun") == "Habo kommun"
+    assert official_municipality("Håbo kommun") == "Håbo kommun"
+    assert official_municipality("Norrfors kommun") == "Norrfors kommun"  # not Swedish: kept
+    assert official_municipality(None) is None
