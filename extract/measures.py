@@ -1,8 +1,11 @@
 """A measure row's cells → a measure record: name, unit, values as printed, trend.
 
 The unit stands in brackets after the name (``Sjukfrånvaro, procentandel (%)``)
-or after the values (``2,0 %``, ``-12,5 mnkr``); values keep their printed form
-without it (``7,5``). A trend is an arrow (↑ ↗ → ↘ ↓), as printed or as OCR reads it.
+or after the values (``2,0 %``, ``-12,5 mnkr``). The name is kept as printed, its
+bracketed unit included (a per cent sign OCR misread is written ``%`` again); values
+keep their printed form without the unit (``7,5``). A trend is an arrow (↑ ↗ → ↘ ↓),
+as printed or as OCR reads it. The values as numbers are read in normalisation
+(``normalize/numbers.py``).
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ MAX_UNIT = 12
 
 
 def cells_to_measure(cells: dict[str, str]) -> MeasureRecord:
-    name, unit = split_unit_from_name(cells.get("name", "").strip())
+    name, unit = printed_name(cells.get("name", "").strip())
     values = {}
     for key in ("target", "outcome", "previous_outcome"):
         value, value_unit = split_value(cells.get(key))
@@ -32,8 +35,17 @@ def cells_to_measure(cells: dict[str, str]) -> MeasureRecord:
 
 def extend_name(measure: MeasureRecord, more: str) -> MeasureRecord:
     """A measure whose name wraps onto the next line."""
-    name, unit = split_unit_from_name(join_words([measure.name, *more.split()]).strip())
+    name, unit = printed_name(join_words([measure.name, *more.split()]).strip())
     return dataclasses.replace(measure, name=name, unit=measure.unit or unit)
+
+
+def printed_name(name: str) -> tuple[str, str | None]:
+    """The name as printed, bracketed unit included, and that unit:
+    ``Sjukfrånvaro, procentandel (96)`` → (``Sjukfrånvaro, procentandel (%)``, ``%``)."""
+    head, unit = split_unit_from_name(name)
+    if head == name:
+        return name, None
+    return (f"{head} ({unit})" if unit else head), unit
 
 
 def split_unit_from_name(name: str) -> tuple[str, str | None]:

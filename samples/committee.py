@@ -359,8 +359,7 @@ def indicator_table(rp: Report, measures: list[dict]) -> None:
     glyphs = rp.render.get("trend_glyphs", {})
     _open_table(rp, labels, xs, size, rp.lead(size) * 2)
     for m in measures:
-        name = m["name"] + (f" ({m['unit']})" if m.get("unit") else "")
-        lines = _fit(wrap(name, rp.font, size, widths[0]), rp.font, size, widths[0], "indicator")
+        lines = _fit(wrap(m["name"], rp.font, size, widths[0]), rp.font, size, widths[0], "indicator")
         height = len(lines) * rp.lead(size)
         rp.ensure(height + 3)
         top = rp.y

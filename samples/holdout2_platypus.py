@@ -240,8 +240,7 @@ def _tertial(gold: dict) -> bytes:
     def measures_table(ms, width):
         rows = [[Paragraph("Mått", th), Paragraph("Mål", th), Paragraph("Utfall", th)]]
         for m in ms:
-            name = m["name"] + (f" ({m['unit']})" if m["unit"] else "")
-            rows.append([Paragraph(_p(name), small), Paragraph(_p(m["target"] or ""), small),
+            rows.append([Paragraph(_p(m["name"]), small), Paragraph(_p(m["target"] or ""), small),
                          Paragraph(_p(m["outcome"] or ""), small)])
         t = Table(rows, colWidths=[width * 0.62, width * 0.19, width * 0.19], hAlign="LEFT")
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -453,8 +453,7 @@ def tertial_goal(doc, goal: dict, gold: dict) -> None:
             cell_text(cell, head, bold=True)
         for m in goal["measures"]:
             row = add_row(tbl)
-            name = f"{m['name']} ({m['unit']})" if m["unit"] else m["name"]
-            for cell, value in zip(row.cells, (name, m["target"], m["outcome"])):
+            for cell, value in zip(row.cells, (m["name"], m["target"], m["outcome"])):
                 if value:
                     cell_text(cell, value)
         note = gold["render"].get("notes", {}).get(goal["number"])

@@ -235,8 +235,7 @@ def tertial_goal(goal: dict, style: dict, notes: dict) -> str:
     if goal["measures"]:
         rows = []
         for m in goal["measures"]:
-            name = f'{m["name"]} ({m["unit"]})' if m["unit"] else m["name"]
-            rows.append(f"<tr><td>{esc(name)}</td><td>{esc(m['target'] or '')}</td>"
+            rows.append(f"<tr><td>{esc(m['name'])}</td><td>{esc(m['target'] or '')}</td>"
                         f"<td>{esc(m['outcome'] or '')}</td></tr>")
         out.append('<table class="measures"><colgroup><col style="width:62%"><col style="width:19%">'
                    '<col style="width:19%"></colgroup><thead><tr><th>Mått</th><th>Mål</th>'

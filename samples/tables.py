@@ -157,14 +157,13 @@ def assessment_block(flow: Flow, goal: dict) -> None:
 
 
 def measures_table(flow: Flow, measures: list[dict], note: str | None) -> None:
-    """``Mått | Mål | Utfall``; the unit stands in brackets after the name."""
+    """``Mått | Mål | Utfall``; the gold's name is printed as it is, its unit in brackets."""
     size = flow.s.size
     cols = [Column("Mått", flow.left), Column("Mål", flow.col(0.62)),
             Column("Utfall", flow.col(0.80))]
     open_table(flow, cols, first_row_lines=1)
     for m in measures:
-        name = m["name"] + (f" ({m['unit']})" if m.get("unit") else "")
-        lines = wrap(name, flow.s.font, size, cols[1].x - flow.left - COL_GAP)
+        lines = wrap(m["name"], flow.s.font, size, cols[1].x - flow.left - COL_GAP)
         flow.ensure(len(lines) * flow.lead(size))
         top = flow.y
         for n, text in enumerate(lines):
