@@ -5,8 +5,8 @@ rule (a cell border, a line between rows), a stroked rectangle is four; a small
 filled path is a mark (a status circle, a coloured square, a trend triangle)
 with its fill colour and shape; a small image is a mark with the colour of its
 pixels and an 8×8 picture of it. Symbol glyphs of the text layer become marks in
-``textlayer``. Everything is in PDF points from the page's top-left corner, like
-the words.
+``textlayer``. Everything is in PDF points from the top-left corner of the page's
+reading frame (``orientation.PageFrame``), like the words.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from malrapport.extract.orientation import PageFrame, page_box
 from malrapport.schemas.words import Mark, Rule
 
 # A rule is at most this thick and at least this long (points).
@@ -29,9 +30,10 @@ MAX_OBJECTS = 5000
 THUMB = 8
 
 
-def page_graphics(page: pdfium.PdfPage, max_objects: int = MAX_OBJECTS
-                  ) -> tuple[tuple[Rule, ...], tuple[Mark, ...]]:
-    height = page.get_height()
+def page_graphics(page: pdfium.PdfPage, max_objects: int = MAX_OBJECTS,
+                  frame: PageFrame | None = None) -> tuple[tuple[Rule, ...], tuple[Mark, ...]]:
+    if frame is None:
+        frame = PageFrame(0, page_box(page))
     rules: list[Rule] = []
     marks: list[Mark] = []
     seen = 0
@@ -46,10 +48,10 @@ def page_graphics(page: pdfium.PdfPage, max_objects: int = MAX_OBJECTS
             left, bottom, right, top = obj.get_bounds()
         except pdfium.PdfiumError:
             continue
-        x0, y0, x1, y1 = left, height - top, right, height - bottom
+        x0, y0, x1, y1 = frame.rect(left, bottom, right, top)
         w, h = x1 - x0, y1 - y0
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            _path(obj, x0, y0, x1, y1, w, h, rules, marks)
+            _path(obj, x0, y0, x1, y1, w, h, rules, marks, frame)
         elif _mark_sized(w, h):
             mark = _image_mark(obj, x0, y0, x1, y1)
             if mark is not None:
@@ -81,7 +83,8 @@ def _colour(getter, raw) -> tuple[int, int, int, int]:
     return (r.value, g.value, b.value, a.value)
 
 
-def _path(obj, x0, y0, x1, y1, w, h, rules: list[Rule], marks: list[Mark]) -> None:
+def _path(obj, x0, y0, x1, y1, w, h, rules: list[Rule], marks: list[Mark],
+          frame: PageFrame) -> None:
     raw = obj.raw
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
     if not pdfium_c.FPDFPath_GetDrawMode(raw, ctypes.byref(fillmode), ctypes.byref(stroke)):
@@ -103,7 +106,7 @@ def _path(obj, x0, y0, x1, y1, w, h, rules: list[Rule], marks: list[Mark]) -> No
         return
     if filled and _mark_sized(w, h) and fill is not None and fill[3] > 0:
         marks.append(Mark(x0, y0, x1, y1, "shape", colour=fill[:3],
-                          shape=_shape(obj, raw, segments, y0, y1)))
+                          shape=_shape(obj, raw, segments, frame)))
     elif filled and fill is not None and fill[3] > 0 and min(fill[:3]) < 235 \
             and w >= RULE_LENGTH and h >= RULE_LENGTH and 4 <= segments <= 6 \
             and _is_rectangle(raw, segments):
@@ -126,8 +129,9 @@ def _is_rectangle(raw, segments: int) -> bool:
     return True
 
 
-def _points(obj, raw, segments: int) -> tuple[list[tuple[float, float]], bool]:
-    """The path's points in page space (PDF y-up), and whether any segment is a curve."""
+def _points(obj, raw, segments: int, frame: PageFrame) -> tuple[list[tuple[float, float]], bool]:
+    """The path's points in the reading frame with y up (as in PDF), and whether any
+    segment is a curve."""
     matrix = obj.get_matrix()
     pts, curved = [], False
     x, y = ctypes.c_float(), ctypes.c_float()
@@ -136,13 +140,15 @@ def _points(obj, raw, segments: int) -> tuple[list[tuple[float, float]], bool]:
         if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
             curved = True
         if pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y)):
-            pts.append(matrix.on_point(x.value, y.value))
+            fx, fy = frame.point(*matrix.on_point(x.value, y.value))
+            pts.append((fx, -fy))
     return pts, curved
 
 
-def _shape(obj, raw, segments: int, top: float, bottom: float) -> str:
-    """round, square, triangle_up / triangle_down (where its apex points), or other."""
-    pts, curved = _points(obj, raw, segments)
+def _shape(obj, raw, segments: int, frame: PageFrame) -> str:
+    """round, square, triangle_up / triangle_down (where its apex points, as the page
+    reads), or other."""
+    pts, curved = _points(obj, raw, segments, frame)
     if curved:
         return "round"
     distinct = []

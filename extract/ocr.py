@@ -5,7 +5,9 @@ picklable arguments: a process pool can run one page per job. Per page:
 
 1. the page image, greyscale (``render.page_image``: the scan's own JPEG when the page
    is a plain scan, else pdfium at ``options.dpi``); pages over ``options.max_pixels``
-   raise ``PageTooLarge``;
+   raise ``PageTooLarge``. It is the page as displayed: pdfium renders a ``/Rotate``
+   page turned (a scan with ``/Rotate`` is never read from its own JPEG), so a page
+   whose scan ``/Rotate`` leaves on its side is turned upright by step 4;
 2. small skew measured on a 75-100 dpi copy and removed by rotating the text area of
    the image (from 0.3°; smaller skews are removed from the word boxes after OCR);
 3. tesseract (``options.lang``, one thread) → pixel word boxes and confidences;

@@ -15,6 +15,7 @@ from malrapport.extract import safety
 from malrapport.extract.errors import InputFileError
 from malrapport.extract.graphics import page_graphics
 from malrapport.extract.options import ExtractOptions
+from malrapport.extract.orientation import upright_textpage
 from malrapport.extract.textlayer import page_to_words
 from malrapport.schemas.words import PageWords
 
@@ -90,10 +91,13 @@ def open_checked(path: Path | None, data, options: ExtractOptions) -> pdfium.Pdf
 
 
 def text_pages(pdf: pdfium.PdfDocument, options: ExtractOptions) -> list[tuple[PageWords, object]]:
-    """Text-layer words of every page, with cheap page facts for triage in ``auto`` mode.
+    """Text-layer words of every page, with cheap page facts (triage in ``auto`` mode;
+    under ``never``, whether a page without words holds images or drawings).
 
     Each page's images are measured first: a page holding an image above
     ``options.max_pixels`` stops the file before anything renders or decodes it.
+    Words, rules and marks are in the page's reading frame (``orientation``): upright,
+    whatever mix of ``/Rotate`` and content rotation turned the page.
     """
     out = []
     for index in range(len(pdf)):
@@ -103,18 +107,19 @@ def text_pages(pdf: pdfium.PdfDocument, options: ExtractOptions) -> list[tuple[P
             raise InputFileError("damaged", f"page {index + 1} cannot be read: {e}") from e
         try:
             safety.check_page_images(page, index + 1, options.max_pixels)
-            textpage = page.get_textpage()
-            words = page_to_words(page, index + 1, textpage)
-            rules, marks = page_graphics(page)
+            textpage, frame, restore = upright_textpage(page)
+            words = page_to_words(page, index + 1, textpage, frame)
+            rules, marks = page_graphics(page, frame=frame)
             if rules or marks:
                 words = replace(words, rules=rules, marks=words.marks + marks)
             facts = None
-            if options.ocr == "auto":
+            if options.ocr != "always":  # never: to tell a blank page from an unread scan
                 from malrapport.extract import triage
 
                 facts = triage.page_facts(page, textpage)
             out.append((words, facts))
             textpage.close()
+            restore()  # the page dictionary as it was (upright_textpage turned the page)
         finally:
             page.close()
     return out

@@ -3,7 +3,9 @@
 pypdfium2 gives every character with its box about 15× faster than
 pdfplumber's ``extract_words``; we group characters into words ourselves.
 Boxes are pdfium's loose character boxes (font ascent to descent), so all
-words on a line share one top and bottom, as in pdfplumber.
+words on a line share one top and bottom, as in pdfplumber. They are in the
+page's reading frame (``orientation``): a page turned by ``/Rotate`` or drawn
+sideways in its content comes out with its text upright.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import unicodedata
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from malrapport.extract.orientation import PageFrame, page_box
 from malrapport.schemas.words import Mark, PageWords, Word
 
 # A gap wider than this fraction of the font size between two characters on one
@@ -35,15 +38,21 @@ SYMBOL_RANGES = ((0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2B24, 0x2B24), (0x1F300,
 
 
 def page_to_words(page: pdfium.PdfPage, number: int,
-                  textpage: pdfium.PdfTextPage | None = None) -> PageWords:
-    """All words of one page in the text layer's order, in PDF points from top-left."""
-    height = page.get_height()
+                  textpage: pdfium.PdfTextPage | None = None,
+                  frame: PageFrame | None = None) -> PageWords:
+    """All words of one page in the text layer's order, in PDF points from the top-left
+    of ``frame`` (``orientation.upright_textpage`` gives the text page and frame that
+    read a turned page upright; without one, the unrotated page)."""
+    if frame is None:
+        frame = PageFrame(0, page_box(page))
     tp = textpage if textpage is not None else page.get_textpage()
     text = tp.get_text_range()
     count = tp.count_chars()
     if len(text) != count:  # surrogate pairs: fall back to per-char code points
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(tp, i)) for i in range(count))
     rect = pdfium_c.FS_RECTF()
+    upright = frame.turn == 0  # the common case, without a call per character
+    left_edge, top_edge = frame.box[0], frame.box[3]
     words: list[Word] = []
     firsts: list[int] = []  # index of each word's first character
     chars: list[str] = []
@@ -59,8 +68,11 @@ def page_to_words(page: pdfium.PdfPage, number: int,
                 chars = []
             continue
         pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect)
-        x0, x1 = rect.left, rect.right
-        top, bottom = height - rect.top, height - rect.bottom
+        if upright:
+            x0, x1 = rect.left - left_edge, rect.right - left_edge
+            top, bottom = top_edge - rect.top, top_edge - rect.bottom
+        else:
+            x0, top, x1, bottom = frame.rect(rect.left, rect.bottom, rect.right, rect.top)
         if chars:
             size = box[3] - box[1]
             # Loose boxes share the font's ascent and descent; where a font gives pdfium
@@ -84,12 +96,12 @@ def page_to_words(page: pdfium.PdfPage, number: int,
     if chars:
         words.append(_make_word(tp, chars, box, first))
         firsts.append(first)
-    return PageWords(number=number, width=page.get_width(), height=height,
+    return PageWords(number=number, width=frame.width, height=frame.height,
                      words=tuple(words), source="text",
-                     marks=tuple(_glyph_marks(tp, words, firsts, text, height)))
+                     marks=tuple(_glyph_marks(tp, words, firsts, text, frame)))
 
 
-def _glyph_marks(tp, words: list[Word], firsts: list[int], text: str, height: float) -> list[Mark]:
+def _glyph_marks(tp, words: list[Word], firsts: list[int], text: str, frame: PageFrame) -> list[Mark]:
     """Symbol glyphs as marks, with their font and fill colour (they stay words as well):
     the letters of a word in a symbol font, and picture characters in any font."""
     marks = []
@@ -110,8 +122,8 @@ def _glyph_marks(tp, words: list[Word], firsts: list[int], text: str, height: fl
                                              ctypes.byref(bottom), ctypes.byref(top))
                 r, g, b, a = (ctypes.c_uint() for _ in range(4))
                 ok = pdfium_c.FPDFText_GetFillColor(tp, i, r, g, b, a)
-                marks.append(Mark(left.value, height - top.value, right.value, height - bottom.value,
-                                  "glyph", colour=(r.value, g.value, b.value) if ok else None,
+                x0, y0, x1, y1 = frame.rect(left.value, bottom.value, right.value, top.value)
+                marks.append(Mark(x0, y0, x1, y1, "glyph", colour=(r.value, g.value, b.value) if ok else None,
                                   char=ch, font=word.font))
             i += 1
     return marks
