@@ -70,6 +70,19 @@ class TitleForm:
 
 
 @dataclass(frozen=True, slots=True)
+class PageNumberForm:
+    """How the running header or footer prints a page's number: ``Sida {page} av {pages}``,
+    ``{page} ({pages})``, a bare ``{page}``. ``start`` and ``end`` match the folded text of
+    a line at its start and at its end; their groups are ``page`` and, where printed,
+    ``pages``."""
+
+    form: str
+    start: re.Pattern
+    end: re.Pattern
+    bare: bool  # only the number: trusted where it changes from page to page
+
+
+@dataclass(frozen=True, slots=True)
 class HeadingRule:
     """A heading (or a section row of a goals table) led by words: ``Nämndmål:``."""
 
@@ -126,6 +139,8 @@ class Profile:
     default_level: str = "ks"
     body_words: tuple[str, ...] = ()
     default_kind: str | None = None
+    # the printed page numbers of the running header or footer, most telling first
+    page_numbers: tuple[PageNumberForm, ...] = ()
 
     def line(self) -> str:
         """One line for ``malrapport profiles``."""

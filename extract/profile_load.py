@@ -10,8 +10,9 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from malrapport.extract.profile import (HeadingRule, Phrase, Profile, ProfileError,
-                                        TableSpec, TitleForm)
+from malrapport.extract.profile import (HeadingRule, PageNumberForm, Phrase, Profile,
+                                        ProfileError, TableSpec, TitleForm)
+from malrapport.extract.small_files import PROFILE_LIMIT, read_text_file
 from malrapport.normalize import labels
 from malrapport.normalize.labels import fold
 
@@ -41,7 +42,7 @@ TITLE_PLACEHOLDERS = {
 }
 _TOP_KEYS = frozenset({"name", "description", "family", "extends", "detect", "title",
                        "periods", "headings", "labels", "statuses", "assessments", "tables",
-                       "sections", "economy", "catalogue", "symbols", "report"})
+                       "sections", "economy", "catalogue", "symbols", "report", "pages"})
 
 
 # loading ---------------------------------------------------------------------------
@@ -122,14 +123,14 @@ def load_profile(path: Path) -> Profile:
 
 def _name_of(path: Path) -> str | None:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get("name")
+        return tomllib.loads(read_text_file(path, PROFILE_LIMIT)).get("name")
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return None
 
 
 def _read(path: Path) -> tuple[dict, str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_file(path, PROFILE_LIMIT)  # a pipe or /dev/zero: refused, not read
     except FileNotFoundError:
         raise ProfileError(path, None, "", "no such profile file") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -286,6 +287,7 @@ def _build(raw: dict, path: Path, text: str) -> Profile:
         default_level=b.choice(("report", "default_level"), LEVELS, default="ks"),
         body_words=tuple(fold(w) for w in b.strings(("report", "body_words"))),
         default_kind=b.string(("report", "kind")),
+        page_numbers=_page_numbers(b),
     )
 
 
@@ -319,6 +321,41 @@ def _titles(b: _Builder) -> tuple[TitleForm, ...]:
         period = b.choice(("title", i, "period"), PERIODS)
         out.append(TitleForm(form, pattern, b.string(("title", i, "kind")), period))
     return tuple(out)
+
+
+def _page_numbers(b: _Builder) -> tuple[PageNumberForm, ...]:
+    b.table(("pages",), frozenset({"numbers"}))
+    out = []
+    for i, form in enumerate(b.strings(("pages", "numbers"))):
+        try:
+            out.append(compile_page_number_form(form))
+        except ValueError as e:
+            b.fail(("pages", "numbers"), f"{form!r}: {e}")
+    return tuple(out)
+
+
+def compile_page_number_form(form: str) -> PageNumberForm:
+    """``"Sida {page} av {pages}"`` → a regex over a line's folded text, matching at the
+    line's start or its end (a footer prints the number beside its other words).
+
+    Words are matched folded, spaces between the parts are optional, punctuation
+    (``(``, ``/``, ``-``) is matched as printed.
+    """
+    parts = [p for p in re.split(r"(\{[^}]*\})|\s+", form) if p]
+    if "{page}" not in parts:
+        raise ValueError("needs the placeholder {page}")
+    regex, placeholders = [], []
+    for part in parts:
+        if part.startswith("{"):
+            if part not in ("{page}", "{pages}") or part in placeholders:
+                raise ValueError(f"unknown or repeated placeholder {part} (known: {{page}}, {{pages}})")
+            placeholders.append(part)
+            regex.append(r"(?P<page>\d{1,4})" if part == "{page}" else r"(?P<pages>\d{1,4})")
+        else:
+            regex.append("".join(re.escape(c) for c in fold(part)))
+    body = r"\s*".join(regex)
+    return PageNumberForm(form, re.compile(rf"^{body}(?=\s|$)"), re.compile(rf"(?:^|(?<=\s)){body}$"),
+                          bare=parts == ["{page}"])
 
 
 def compile_title_form(form: str) -> re.Pattern:

@@ -13,7 +13,10 @@ from malrapport.schemas.records import WarningRecord
 
 # Kinds: unplaced_text (text in a goal's section no field took), unknown_column
 # (a header word the profile does not know), unknown_status, unknown_assessment
-# (a printed value outside the profile's vocabulary).
+# (a printed value outside the profile's vocabulary); page_order (the printed page
+# numbers put the pages in another order than the file's, or a number is missing or on
+# two pages) and report_split (one sign that a page starts another report bound into the
+# file, not enough to split it), both from extract/pageorder.py.
 Warn = WarningRecord
 
 

@@ -50,7 +50,8 @@ def check(data: bytes, workdir: Path) -> None:
     except Exception as e:
         raise Finding(f"scan_file raised {type(e).__name__}: {e}") from e
     if scan.error is None:
-        if scan.report is None or not scan.report.goals:
+        reports = scan.report if isinstance(scan.report, list) else [scan.report]  # a file of several
+        if not reports or any(r is None or not r.goals for r in reports):
             raise Finding("no error, yet no report with goals (ocr is off, so none is pending)")
         return
     kind, message = scan.error

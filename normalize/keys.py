@@ -255,6 +255,8 @@ class KeyAssigner:
         self.base = registry
         self.live = registry.copy()
         self.run_ids: set[str] = set()
+        # keys of reports removed this run (``forget``): (goal keys, activity keys)
+        self.forgotten: tuple[set[str], set[str]] = (set(), set())
 
     @classmethod
     def open(cls, outdir: Path) -> "KeyAssigner":
@@ -265,6 +267,24 @@ class KeyAssigner:
         self.run_ids.add(report.report_id)
         return _with_keys(report, goal_keys, activity_keys)
 
+    def forget(self, report_ids) -> None:
+        """Reports about to be removed from OUTDIR: an earlier reading of a file that is
+        read another way now (two reports bound into one file, once read as one). Their
+        keys leave the registry at ``save`` unless a report still in OUTDIR has them, so
+        that a wrong merge leaves no key of its own behind. Call before the files go."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for rid in report_ids:
+            for name, column, into in (("goals", "goal_key", self.forgotten[0]),
+                                       ("activities", "activity_key", self.forgotten[1])):
+                try:
+                    keys = pq.read_table(self.outdir / name / f"{rid}.parquet",
+                                         columns=[column]).column(0).to_pylist()
+                except (OSError, pa.ArrowException):
+                    continue
+                into.update(k for k in keys if k)
+
     def save(self) -> None:
         """Re-key this run's reports in (year, period) order and save the registry.
 
@@ -273,8 +293,26 @@ class KeyAssigner:
         """
         if not self.run_ids and _keyed_fingerprint(self.outdir) == _reports_fingerprint(self.outdir):
             return
+        if any(self.forgotten):
+            self.base = _without_forgotten(self.outdir, self.base, self.run_ids, *self.forgotten)
         rekey_outdir(self.outdir, self.base, self.run_ids)
         _write_keyed_fingerprint(self.outdir, _reports_fingerprint(self.outdir))
+
+
+def _without_forgotten(outdir: Path, base: Registry, run_ids: set[str], goal_keys: set[str],
+                       activity_keys: set[str]) -> Registry:
+    """``base`` without the forgotten keys that no report outside this run has (the run's
+    own reports are keyed again from it)."""
+    kept_goals = {r["goal_key"] for r in read_table(outdir, "goals").to_pylist()
+                  if r["report_id"] not in run_ids}
+    kept_acts = {r["activity_key"] for r in read_table(outdir, "activities").to_pylist()
+                 if r["report_id"] not in run_ids}
+    reg = base.copy()
+    for key in goal_keys - kept_goals:
+        reg.goals.pop(key, None)
+    for key in activity_keys - kept_acts:
+        reg.activities.pop(key, None)
+    return reg
 
 
 # Beside the registry: the fingerprint of the report_ids that were keyed (hidden,

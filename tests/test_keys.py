@@ -35,7 +35,8 @@ def gold_to_output_keys(outdir: Path, stems: list[str] | None = None) -> tuple[l
             continue
         gold = json.loads(path.read_text(encoding="utf-8"))
         muni = gold["report"]["municipality"]
-        row = reports[reports.source_file.str.removesuffix(".pdf") == path.stem]
+        # source_file is <input folder>/<name>.pdf
+        row = reports[reports.source_file.str.split("/").str[-1].str.removesuffix(".pdf") == path.stem]
         assert len(row) == 1, f"{path.stem}: not extracted"
         rid = row.report_id.item()
         pred = [dict(g, parent=g["parent_number"])
