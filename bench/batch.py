@@ -169,7 +169,7 @@ def extract(inputs: list[Path], out: Path, workers: int, memory: bool = False,
         tree.stop()
     reap_orphans()
     lines = err.strip().splitlines()
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1, 3):  # 3: done, with warnings
         raise SystemExit(f"batch: {' '.join(cmd)} exited {proc.returncode}\n{err}")
     result = {"wall": wall, "cpu": children_cpu() - cpu0, "summary": lines[-1] if lines else "",
               "failed_lines": lines[:-1]}

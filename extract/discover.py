@@ -13,26 +13,66 @@ import os
 import stat
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple
+
+
+class Found(NamedTuple):
+    """A file to extract: its path, its ``source_file``, the key of its ``errors`` row,
+    and the ``source_file`` malrapport 0.3.0 and earlier gave it (without the folder)."""
+
+    path: Path
+    source: str
+    error_key: str
+    legacy_source: str
 
 
 def discover(paths: list[Path]) -> list[tuple[Path, str]]:
     """PDF files under the given paths: (path, source_file as the contract names it)."""
-    found: list[tuple[Path, str]] = []
-    seen: set[object] = set()
+    return [(f.path, f.source) for f in discover_files(paths)]
 
-    def add(path: Path, name: str) -> None:
+
+def discover_files(paths: list[Path]) -> list[Found]:
+    """PDF files under the given paths, each once (by device and inode), in order.
+
+    ``source_file`` is a file's path as given, or for a file found in a folder,
+    its path relative to that folder prefixed by the folder's own name
+    (``extract 2024/ 2025/`` gives ``2024/rapport.pdf`` and ``2025/rapport.pdf``);
+    two folders of the same name keep the path they were given by. The errors
+    key is the file's absolute path as spelled on disk, so two failures never
+    share a row: not two files of one name in two folders, nor the NFC and NFD
+    spellings of one name (whose ``source_file`` reads the same).
+    """
+    found: list[Found] = []
+    seen: set[object] = set()
+    prefixes = _folder_prefixes([g for g in paths if _is_dir(g)])
+
+    def add(path: Path, name: str, legacy: str) -> None:
         key = _identity(path)
         if key not in seen:
             seen.add(key)
-            found.append((path, name))
+            error_key = os.path.abspath(path)
+            found.append(Found(path, source_name(name), error_key, source_name(legacy)))
 
     for given in paths:
         if _is_dir(given):
+            prefix = prefixes[os.fspath(given)]
             for path in _walk(given):
-                add(path, source_name(path.relative_to(given).as_posix()))
+                relative = path.relative_to(given).as_posix()
+                add(path, f"{prefix}/{relative}" if prefix else relative, relative)
         else:
-            add(given, source_name(str(given)))
+            add(given, str(given), str(given))
     return found
+
+
+def _folder_prefixes(folders: list[Path]) -> dict[str, str]:
+    """Each folder argument's own name (``.`` is the current folder's), or the path as
+    given (normalised) where two folders of the batch have the same name."""
+    names = {os.fspath(f): os.path.basename(os.path.abspath(f)) for f in folders}
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {given: (name if counts[name] == 1 else os.path.normpath(given).lstrip("/"))
+            for given, name in names.items()}
 
 
 def source_name(text: str) -> str:

@@ -2,7 +2,8 @@
 exit code; only the CLI turns them into exit codes.
 
 Kinds a file can fail with in ``jobs.scan_file`` (``FILE_KINDS``; the pipeline
-adds ``timeout`` and ``ocr_failed``; docs/bad-input.md says what the user sees):
+adds ``timeout``, ``ocr_failed`` and ``write_failed``, and ``changed_during_run``
+from its page jobs; docs/bad-input.md says what the user sees):
 
   empty             the file has 0 bytes
   unreadable        the file cannot be read (permissions, a broken link, a folder)
@@ -15,6 +16,8 @@ adds ``timeout`` and ``ocr_failed``; docs/bad-input.md says what the user sees):
   stream_too_large  a compressed stream that inflates beyond a sane size
   too_complex       a page with an absurd number of drawing objects
   unknown_layout    readable, but no goals found: not a known report layout
+  changed_during_run  the file's bytes changed while it was being read (another
+                    program writing it, a sync): its words and its hash would not match
   parse_failed      the parser failed on this file (a bug: please report it)
   internal_error    malrapport failed reading this file (a bug: please report it)
 """
@@ -26,13 +29,14 @@ from enum import IntEnum
 FILE_KINDS = frozenset({
     "empty", "unreadable", "not_pdf", "truncated", "damaged", "encrypted", "too_many_pages",
     "image_too_large", "stream_too_large", "too_complex", "unknown_layout", "parse_failed",
-    "internal_error"})
+    "internal_error", "changed_during_run"})
 
 
 class ExitCode(IntEnum):
     OK = 0
     SOME_FAILED = 1
     USAGE = 2
+    WARNINGS = 3  # every file done, but some report has rows in the warnings table
 
 
 class MalrapportError(Exception):
@@ -50,6 +54,19 @@ class InputFileError(MalrapportError):
 
 class UnknownLayoutError(MalrapportError):
     kind = "unknown_layout"
+
+
+class ChangedDuringRun(MalrapportError):
+    """The file's bytes changed while a job was reading it (picklable: it comes back
+    from worker processes as itself)."""
+
+    kind = "changed_during_run"
+
+
+class OutputError(MalrapportError):
+    """OUTDIR cannot be written (a full disk, a folder made read-only): the batch stops."""
+
+    kind = "write_failed"
 
 
 class UsageError(MalrapportError):

@@ -265,7 +265,7 @@ class DaskPool:
                                 "pip install 'malrapport[cluster]'") from e
         try:
             self.client = Client(address, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError) as e:
+        except (OSError, TimeoutError, ValueError, TypeError) as e:  # ValueError: no address
             raise ExecutorError(f"cannot reach the dask scheduler at {address}: {e}") from e
         self._futures: dict = {}  # future -> (task, submitted)
         self._capacity, self._capacity_at = 1, -DASK_CAPACITY_REFRESH

@@ -1,6 +1,8 @@
 """The one options object the CLI builds and passes down; nothing deeper reads env vars."""
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,6 +18,8 @@ DEFAULT_TIMEOUT = 1800.0
 # (measured on the samples), so this bounds a file at well under a minute and
 # 200 MB (--max-pages).
 DEFAULT_MAX_PAGES = 1000
+# A Dask scheduler address: tcp://HOST:PORT (tls, ws, wss, ucx too; no scheme means tcp).
+SCHEDULER_RE = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})")
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,16 @@ class ExtractOptions:
             raise ValueError(f"dpi must be between 50 and 1200, not {self.dpi}")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
-        if self.timeout <= 0:
-            raise ValueError("timeout must be positive")
+        if math.isnan(self.timeout) or self.timeout <= 0:
+            raise ValueError(f"--timeout must be a positive number of seconds, not {self.timeout}")
         if self.max_pages < 1:
             raise ValueError("max-pages must be at least 1")
         if self.max_pixels < 1_000_000:
             raise ValueError("max-pixels must be at least 1000000")
         if self.executor not in ("local", "dask"):
             raise ValueError(f"executor must be local or dask, not {self.executor!r}")
+        if self.scheduler is not None:
+            m = SCHEDULER_RE.fullmatch(self.scheduler)
+            if m is None or not 0 < int(m.group(2)) < 65536:
+                raise ValueError(f"--scheduler {self.scheduler!r} is no scheduler address; "
+                                 "give it as tcp://HOST:PORT")

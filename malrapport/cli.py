@@ -1,7 +1,7 @@
 """The malrapport command: extract, evaluate, repair-text, profiles, inspect, compare, export.
 
 Only this module turns errors into exit codes (0 all done, 1 some files failed,
-2 bad usage).
+2 bad usage, 3 all done but some reports have warnings).
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ examples:
   malrapport export out/ --format xlsx -o malrapport.xlsx
 
 Run `malrapport COMMAND --help` for a command's options. Exit codes: 0 all done,
-1 some files failed (the rest are written), 2 bad usage."""
+1 some files failed (the rest are written), 2 bad usage, 3 all done, but some
+reports have rows in the warnings table (text not placed, pages that yield nothing)."""
 
 
 class _Help(argparse.RawDescriptionHelpFormatter):
@@ -56,9 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     ex = _command(sub, "extract", "Extract report PDFs (files or folders) into Parquet tables in OUTDIR.",
                   ("malrapport extract archive/2019 archive/2020 -o out/",
                    "malrapport extract scans/ -o out/ --ocr always --dpi 400 --workers 2"))
-    ex.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+    ex.add_argument("paths", nargs="+", metavar="PATH",  # str: "" must not become "."
                     help="PDF files and folders (searched for *.pdf, recursively)")
-    ex.add_argument("-o", "--out", type=Path, required=True, metavar="OUTDIR",
+    ex.add_argument("-o", "--out", required=True, metavar="OUTDIR",  # str, as PATH
                     help="output folder, created if missing; a re-run skips reports already in it")
     ex.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
                     help="auto: OCR only the pages without a usable text layer; always: OCR every "
@@ -69,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="worker processes (default: every core, here %(default)s)")
     ex.add_argument("--password", help="password for encrypted PDFs")
     ex.add_argument("--vocab", type=Path, action="append", default=[], metavar="FILE",
-                    help="your own goal titles and terms for the diacritic repair, one per line; repeatable")
+                    help="your own goals and terms for the diacritic repair: a vocabulary file, a list "
+                         "of goals one a line, or a PDF (Mål och budget); repeatable")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ex.add_argument("--force", action="store_true",
                     help="extract again the files already in OUTDIR with this extractor version")
@@ -184,6 +186,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("malrapport: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # a path the system refuses (a name too long, a loop): one line
+        import errno
+
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"malrapport: {where}{e.strerror or e}", file=sys.stderr)
+        path_errors = (errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR, errno.ENOENT, errno.EACCES)
+        return ExitCode.USAGE if e.errno in path_errors else ExitCode.SOME_FAILED
+
+
+def _path_problem(path: Path) -> str | None:
+    """Why a PATH argument names nothing to read (a broken link: no such file), or None."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as e:
+        return e.strerror or str(e)
+    return None
 
 
 def _extract(args) -> int:
@@ -193,6 +213,10 @@ def _extract(args) -> int:
     from malrapport.extract.profile_load import is_profile_file
     from malrapport.extract.progress import make_progress
 
+    if "" in args.paths:  # Path("") is the current folder: it would be walked
+        print('malrapport: extract: an empty PATH ("") names no file or folder', file=sys.stderr)
+        return ExitCode.USAGE
+    args.paths = [Path(p) for p in args.paths]
     if _profiles_or_usage(args.profile) is None:
         return ExitCode.USAGE
     try:
@@ -209,9 +233,10 @@ def _extract(args) -> int:
         return ExitCode.USAGE
     if args.vocab and not _vocabulary_or_usage(args.vocab):
         return ExitCode.USAGE
-    missing = [p for p in args.paths if not p.exists()]
-    for p in missing:
-        print(f"malrapport: {p}: no such file or folder", file=sys.stderr)
+    missing = [(p, _path_problem(p)) for p in args.paths]
+    missing = [(p, why) for p, why in missing if why]
+    for p, why in missing:
+        print(f"malrapport: {p}: {why}", file=sys.stderr)
     if missing:
         return ExitCode.USAGE
     if options.executor == "dask" and not options.scheduler:
@@ -230,7 +255,9 @@ def _extract(args) -> int:
     if summary.interrupted:
         print("malrapport: interrupted; run the same command again to go on", file=sys.stderr)
         return 130
-    return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
+    if summary.failed or summary.stopped:
+        return ExitCode.SOME_FAILED
+    return ExitCode.WARNINGS if summary.with_warnings else ExitCode.OK
 
 
 def _vocabulary_or_usage(files: list[Path]) -> bool:
@@ -290,7 +317,7 @@ class _sigterm_as_interrupt:
 def _evaluate(args) -> int:
     import pyarrow as pa
 
-    from malrapport.evaluate import evaluate, format_diffs, format_scores
+    from malrapport.evaluate import GoldError, evaluate, format_diffs, format_scores
     from malrapport.schemas.tables import SchemaVersionError
 
     def usage(message: str) -> int:
@@ -303,8 +330,12 @@ def _evaluate(args) -> int:
         return usage(f"{args.outdir}: not a malrapport output folder (no reports/ or errors/ in it)")
     if not args.gold.is_dir() or not any(args.gold.glob("*.json")):
         return usage(f"{args.gold}: no gold annotations (*.json) there")
+    if args.min_f1 is not None and not 0 <= args.min_f1 <= 1:  # nan too: it would always pass
+        return usage(f"--min-f1 must be a number from 0 to 1, not {args.min_f1}")
     try:
         scores = evaluate(args.outdir, args.gold)
+    except GoldError as e:
+        return usage(str(e))
     except SchemaVersionError as e:
         return usage(f"{e}; extract again into a new folder with this malrapport")
     except (pa.ArrowException, OSError) as e:
@@ -319,10 +350,31 @@ def _evaluate(args) -> int:
     return ExitCode.OK
 
 
+REPAIR_TEXT_LIMIT = 256 * 2**20  # bytes of stdin repair-text reads (/dev/zero never ends)
+
+
 def _repair_text(args) -> int:
+    import io
+
     from malrapport.normalize.repair import repair_stream
 
-    repair_stream(sys.stdin, sys.stdout)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream put in place of stdin (tests)
+        repair_stream(sys.stdin, sys.stdout)
+        return ExitCode.OK
+    data = stream.read(REPAIR_TEXT_LIMIT + 1)
+    if len(data) > REPAIR_TEXT_LIMIT:
+        print(f"malrapport: repair-text: the input is larger than {REPAIR_TEXT_LIMIT // 2**20} MB; "
+              "split it", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        print(f"malrapport: repair-text: the input is not UTF-8 text (byte {data[e.start]:#04x} "
+              f"at offset {e.start:,}); convert it first, e.g. iconv -f latin1 -t utf-8",
+              file=sys.stderr)
+        return ExitCode.USAGE
+    repair_stream(io.StringIO(text, newline=""), sys.stdout)
     return ExitCode.OK
 
 

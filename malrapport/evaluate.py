@@ -158,12 +158,53 @@ def evaluate(outdir: Path, gold_dir: Path) -> Scores:
     scorer = _Scorer()
     by_stem = {Path(r["source_file"]).stem: r for r in reports}
     for gold_file in sorted(Path(gold_dir).glob("*.json")):
-        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        gold = load_gold(gold_file)
         report = by_stem.get(gold_file.stem)
         scorer.where = gold_file.stem
         if report is None:
             scorer.s.missing_reports.append(gold_file.stem)
-        _score_report(scorer, gold, report, goals, activities, measures)
+        try:
+            _score_report(scorer, gold, report, goals, activities, measures)
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            raise GoldError(f"{gold_file}: not a gold annotation evaluate can read "
+                            f"(CONTRACT.md gives the form): {type(e).__name__}: {e}") from e
+    return scorer.s
+
+
+class GoldError(ValueError):
+    """A gold file that is no gold annotation: not JSON, not of the contract's form."""
+
+
+def load_gold(path: Path) -> dict:
+    """One gold annotation; ``GoldError`` (one line) for anything else, a pipe or a
+    file of gigabytes included."""
+    from malrapport.extract.small_files import GOLD_LIMIT, read_text_file
+
+    try:
+        gold = json.loads(read_text_file(path, GOLD_LIMIT))
+    except (OSError, UnicodeDecodeError) as e:
+        raise GoldError(f"{path}: cannot read the gold annotation: {e}") from e
+    except json.JSONDecodeError as e:
+        raise GoldError(f"{path}: not valid JSON: {e}") from e
+    if not isinstance(gold, dict) or not isinstance(gold.get("report"), dict) \
+            or not isinstance(gold.get("goals", []), list):
+        raise GoldError(f'{path}: not a gold annotation: it needs a "report" object and a '
+                        f'"goals" list (CONTRACT.md gives the form)')
+    return gold
+
+
+def evaluate_report(outdir: Path, gold: dict, report_id: str) -> Scores:
+    """One report of OUTDIR against one gold annotation, whatever its file's name: each
+    report of a file that holds several (``<hash>-p<first page>``) against its own gold."""
+    reports = [r for r in read_table(outdir, "reports").to_pylist() if r["report_id"] == report_id]
+    scorer = _Scorer()
+    scorer.where = report_id
+    if not reports:
+        scorer.s.missing_reports.append(report_id)
+    _score_report(scorer, gold, reports[0] if reports else None,
+                  read_table(outdir, "goals").to_pylist(),
+                  read_table(outdir, "activities").to_pylist(),
+                  read_table(outdir, "measures").to_pylist())
     return scorer.s
 
 

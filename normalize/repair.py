@@ -249,5 +249,24 @@ def repair_stream(infile: TextIO | None = None, outfile: TextIO | None = None,
     infile = sys.stdin if infile is None else infile
     outfile = sys.stdout if outfile is None else outfile
     vocab = load_vocabulary(tuple(vocab_files)) if vocab_files else None
-    outfile.write(get_repairer(vocab).repair_text(infile.read()))
+    text = infile.read()
+    outfile.write(in_input_form(text, get_repairer(vocab).repair_text(text)))
     outfile.flush()
+
+
+def in_input_form(original: str, repaired: str) -> str:
+    """``repaired`` (NFC, as every output string) in the Unicode form ``original`` came in.
+
+    A line that needed no repair comes back exactly as it was read, byte for byte,
+    whatever its normal form (NFD text from a Mac stays NFD). A repaired line is NFD
+    when the input was NFD text (decomposed characters, and nothing composed), else
+    NFC. When repair joined or split lines, the whole text follows that rule."""
+    if unicodedata.normalize("NFC", original) == repaired:
+        return original
+    form = ("NFD" if original != unicodedata.normalize("NFC", original)
+            and unicodedata.is_normalized("NFD", original) else "NFC")
+    before, after = original.split("\n"), repaired.split("\n")
+    if len(before) != len(after):
+        return unicodedata.normalize(form, repaired)
+    return "\n".join(b if unicodedata.normalize("NFC", b) == a else unicodedata.normalize(form, a)
+                     for b, a in zip(before, after))

@@ -39,7 +39,8 @@ def _gold_for(tmp_path, stems):
 def test_ocr_sets_reach_their_floor(tmp_path, sample_set, stem, floor):
     pdf = SAMPLES / "pdf" / sample_set / f"{stem}.pdf"
     out = tmp_path / "out"
-    run_cli("extract", pdf, "-o", out, "--quiet", "--workers", "2")
+    # ok=(0, 3): text a field did not take is a warning (exit code 3), not a failure here
+    run_cli("extract", pdf, "-o", out, "--quiet", "--workers", "2", ok=(0, 3))
     import pandas as pd
 
     reports = pd.read_parquet(out / "reports")
@@ -54,7 +55,7 @@ def test_ocr_sets_reach_their_floor(tmp_path, sample_set, stem, floor):
 def test_bad_text_layer_kept_and_repaired_reaches_its_floor(tmp_path):
     folder = SAMPLES / "pdf" / "badlayer"
     out = tmp_path / "out"
-    run_cli("extract", folder, "-o", out, "--quiet", "--ocr", "never")
+    run_cli("extract", folder, "-o", out, "--quiet", "--ocr", "never", ok=(0, 3))  # warnings: 3
     assert _field_f1(out, _gold_for(tmp_path, [p.stem for p in folder.glob("*.pdf")])) >= 0.90
 
 
@@ -64,7 +65,7 @@ def test_reports_drawn_by_other_engines_reach_their_floor(tmp_path, held_out):
     fonts (samples/holdout*: Chromium, LibreOffice, reportlab platypus): every family."""
     folder = SAMPLES / held_out
     out = tmp_path / "out"
-    run_cli("extract", folder / "pdf", "-o", out, "--quiet", "--ocr", "never")
+    run_cli("extract", folder / "pdf", "-o", out, "--quiet", "--ocr", "never", ok=(0, 3))
     import pandas as pd
 
     profiles = set(pd.read_parquet(out / "reports").profile)

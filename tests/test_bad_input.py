@@ -83,19 +83,21 @@ class Batch:
                 (folder / "good" / name).write_bytes(base + b"%% copy %d\n" % i)
         bad = root / "batch" / "bad"
         bad.mkdir()
+        # source_file: the path in the folder given (".", the run's folder), prefixed by
+        # that folder's own name: "batch/bad/…" here, "clean/good/…" in the clean run
         self.expected: dict[str, str] = {}  # source_file → error kind
         self.repaired: dict[str, str] = {}  # source_file → the good file it must equal
         for name, (data, kind) in hostile.corpus(base).items():
             (bad / name).write_bytes(data)
             if kind:
-                self.expected[f"bad/{name}"] = kind
+                self.expected[f"batch/bad/{name}"] = kind
             else:
-                self.repaired[f"bad/{name}"] = f"good/{BASE}"
+                self.repaired[f"batch/bad/{name}"] = f"clean/good/{BASE}"
         for i, (name, shown) in enumerate(ODD_BAD_NAMES.items()):  # distinct bytes: no duplicates
             (bad / name).write_text(f"not a report {i}\n")
-            self.expected[f"bad/{shown}"] = "not_pdf"
+            self.expected[f"batch/bad/{shown}"] = "not_pdf"
         (bad / "broken-link.pdf").symlink_to("nowhere.pdf")
-        self.expected["bad/broken-link.pdf"] = "unreadable"
+        self.expected["batch/bad/broken-link.pdf"] = "unreadable"
         (bad / "loop").mkdir()
         (bad / "loop" / "back-up").symlink_to("..")
         (bad / "loop" / "to-root").symlink_to("../..")
@@ -148,12 +150,12 @@ def test_error_messages_are_one_readable_line(batch):
         assert message and "\n" not in message and len(message) <= 500, source
         assert not message.split(":")[0].endswith(("Error", "Exception")), (source, message)
     by_source = dict(zip(errors.source_file, errors.message))
-    assert "Word document" in by_source["bad/word-document.pdf"]
-    assert "PNG image" in by_source["bad/image.pdf"]
-    assert "--password" in by_source["bad/encrypted.pdf"]
-    assert "words per page: " in by_source["bad/minutes.pdf"]
-    assert "5,000 pages" in by_source["bad/thousands-of-pages.pdf"]
-    assert "--max-pixels" in by_source["bad/image-bomb.pdf"]
+    assert "Word document" in by_source["batch/bad/word-document.pdf"]
+    assert "PNG image" in by_source["batch/bad/image.pdf"]
+    assert "--password" in by_source["batch/bad/encrypted.pdf"]
+    assert "words per page: " in by_source["batch/bad/minutes.pdf"]
+    assert "5,000 pages" in by_source["batch/bad/thousands-of-pages.pdf"]
+    assert "--max-pixels" in by_source["batch/bad/image-bomb.pdf"]
 
 
 def test_one_stderr_line_per_failure_and_a_summary(batch):
@@ -171,9 +173,10 @@ def test_good_files_come_out_exactly_as_in_a_clean_run(batch):
     good = [unicodedata.normalize("NFC", g) for g in good]
     for name in TABLES:
         clean = _table(batch.clean_out, name)
-        mixed = batch.rows(batch.out, name, good)
+        mixed = batch.rows(batch.out, name, [f"batch/{g}" for g in good])
         assert len(clean) > 0
-        pd.testing.assert_frame_equal(_sorted(mixed), _sorted(clean))
+        drop = ("source_file",)  # clean/good/… and batch/good/…
+        pd.testing.assert_frame_equal(_sorted(mixed, drop), _sorted(clean, drop))
 
 
 def test_repairable_files_extract_like_their_original(batch):
@@ -189,7 +192,7 @@ def test_repairable_files_extract_like_their_original(batch):
 def test_odd_names_are_recorded_as_nfc_on_one_line(batch):
     reports = _table(batch.out, "reports")
     for name in ODD_GOOD_NAMES:
-        assert f"good/{unicodedata.normalize('NFC', name)}" in set(reports.source_file)
+        assert f"batch/good/{unicodedata.normalize('NFC', name)}" in set(reports.source_file)
 
 
 def test_nothing_is_written_outside_outdir(batch):
@@ -216,8 +219,8 @@ def test_password_opens_an_encrypted_report_and_a_wrong_one_is_named(batch, tmp_
     assert ok.returncode == 0, ok.stderr
     drop = ("report_id", "goal_key", "activity_key")  # keys depend on the other reports in OUTDIR
     for name in ("goals", "activities"):
-        want = batch.rows(batch.clean_out, name, [f"good/{BASE}"])
-        got = batch.rows(tmp_path / "out", name, ["locked.pdf"])
+        want = batch.rows(batch.clean_out, name, [f"clean/good/{BASE}"])
+        got = batch.rows(tmp_path / "out", name, ["in/locked.pdf"])
         pd.testing.assert_frame_equal(_sorted(got, drop), _sorted(want, drop))
     wrong = _extract(tmp_path, "in", "-o", "out2", "--workers", "1", "--password", "fel")
     assert wrong.returncode == 1
@@ -265,7 +268,7 @@ def test_link_loops_end_and_each_file_is_found_once(tmp_path):
     start = time.perf_counter()
     found = discover([root])
     assert time.perf_counter() - start < 5
-    assert [name for _, name in found] == ["a/b/c/report.pdf"]
+    assert [name for _, name in found] == ["archive/a/b/c/report.pdf"]
 
 
 def test_a_folder_that_cannot_be_listed_is_recorded(tmp_path):
@@ -280,7 +283,7 @@ def test_a_folder_that_cannot_be_listed_is_recorded(tmp_path):
     locked.chmod(0)
     try:
         [(path, name)] = discover([tmp_path / "in"])
-        assert name == "locked"
+        assert name == "in/locked"
         kind, message = scan_file(path, name, ExtractOptions(ocr="never")).error
         assert kind == "unreadable" and "cannot be listed" in message
     finally:
