@@ -237,6 +237,84 @@ def layer_ok_pairs(noisy_dir: Path, ref_dir: Path, out=sys.stdout) -> list[tuple
     return pairs
 
 
+def learned_from_pdfs(pdfs: list[Path]) -> list[dict]:
+    """The vocabulary rows the born-digital ``pdfs`` teach (normalize/learned.py)."""
+    from malrapport.extract.jobs import scan_file
+    from malrapport.extract.options import ExtractOptions
+    from malrapport.normalize.learned import learned_rows
+    from malrapport.normalize.records import report_texts
+
+    rows = []
+    for pdf in pdfs:
+        report = scan_file(pdf, pdf.name, ExtractOptions(ocr="never")).report
+        if report is not None and report.text_quality == "clean":
+            rows += learned_rows(report, report_texts(report))
+    return rows
+
+
+def learned_from_text(text: str, municipality: str) -> list[dict]:
+    """The words with å/ä/ö of a clean text, as vocabulary rows of ``municipality``."""
+    from malrapport.normalize.learned import WORD, _DIACRITIC, _WORD
+
+    return [{"term": w, "kind": WORD, "municipality": municipality, "report_id": "text", "count": 1}
+            for w in dict.fromkeys(_WORD.findall(text)) if _DIACRITIC.search(w)]
+
+
+def condition_vocabularies(name: str, ref_dir: Path | None, seeds: Path, vocab_file: Path | None):
+    """(1) the shipped vocabulary, (2) plus what the same municipality's other reports
+    teach (leave-one-out: never the report itself), (3) plus the ``--vocab`` list."""
+    from malrapport.normalize.learned import learned_vocabularies
+    from malrapport.normalize.vocabulary import load_vocabulary, merge_vocabularies
+
+    shipped = load_vocabulary()
+    rows: list[dict] = []
+    if name.startswith(("layer:", "layer-ok:")) and ref_dir is not None:
+        stem = name.split(":", 1)[1]
+        town = stem.split("-")[0]
+        rows = learned_from_pdfs([p for p in sorted(ref_dir.glob(f"{town}-*.pdf")) if p.stem != stem])
+    elif name == "seed000-chunk":  # seed 001 is another report of the same municipality
+        rows = learned_from_text((seeds / SEED001).read_text(encoding="utf-8"), "seed")
+    own = list(learned_vocabularies(rows).values())
+    learned = merge_vocabularies(own[0], shipped) if own else shipped
+    extra = load_vocabulary([vocab_file]) if vocab_file else shipped
+    return shipped, learned, merge_vocabularies(learned, extra) if vocab_file else learned
+
+
+def run_conditions(pairs, ref_dir, seeds, vocab_file, out=sys.stdout) -> None:
+    """Word accuracy after repair under the three vocabulary conditions."""
+    from malrapport.normalize.repair import repair_text
+
+    print(f"{'pair':<28} {'words':>6} {'before':>7} {'(1)':>7} {'(2)':>7} {'(3)':>7} "
+          f"{'åäö':>6} {'before':>7} {'(1)':>7} {'(2)':>7} {'(3)':>7}", file=out)
+    scored: dict[str, list[Score]] = {}
+
+    def line(name: str, scores: list[Score]) -> None:
+        before, *after = scores
+        print(f"{name:<28} {before.words:>6} {before.accuracy:>7.3f} "
+              + " ".join(f"{a.accuracy:>7.3f}" for a in after)
+              + f" {before.accent_words:>6} {before.accent_accuracy:>7.3f} "
+              + " ".join(f"{a.accent_accuracy:>7.3f}" for a in after), file=out, flush=True)
+
+    for name, noisy, reference in pairs:
+        if name in ("layers-all", "layers-ok"):
+            continue  # every report has its own leave-one-out vocabulary: summed below
+        scored[name] = [score(noisy, reference)] + [
+            score(repair_text(noisy, v), reference)
+            for v in condition_vocabularies(name, ref_dir, seeds, vocab_file)]
+        line(name, scored[name])
+    layers = [n for n in scored if n.startswith("layer:")]
+    if layers:
+        line("layers-all", _summed([scored[n] for n in layers]))
+        ok = [scored.get(n.replace("layer:", "layer-ok:"), scored[n]) for n in layers]
+        line("layers-ok", _summed(ok))
+
+
+def _summed(rows: list[list[Score]]) -> list[Score]:
+    return [Score(*(sum(getattr(r[i], f) for r in rows)
+                    for f in ("words", "correct", "accent_words", "accent_correct")))
+            for i in range(len(rows[0]))]
+
+
 def run(pairs, out=sys.stdout) -> list[tuple[str, Score, Score]]:
     from malrapport.normalize.repair import repair_text
 
@@ -265,6 +343,11 @@ def main(argv=None) -> int:
     ap.add_argument("--layers", type=Path, nargs=2, metavar=("NOISY_DIR", "REF_DIR"),
                     help="also measure on PDF text layers: each PDF in NOISY_DIR (an OCR'd text "
                          "layer) against the PDF of the same name in REF_DIR")
+    ap.add_argument("--conditions", action="store_true",
+                    help="word accuracy after repair with (1) the shipped vocabulary, (2) plus "
+                         "what the municipality's other clean reports teach (leave-one-out), "
+                         "(3) plus --vocab")
+    ap.add_argument("--vocab", type=Path, help="the list condition 3 adds")
     args = ap.parse_args(argv)
     if len(args.files) % 2:
         ap.error("give files in pairs: NOISY REF [NOISY REF ...]")
@@ -279,7 +362,10 @@ def main(argv=None) -> int:
     if args.layers:
         pairs += layer_pairs(*args.layers)
         pairs += layer_ok_pairs(*args.layers)
-    run(pairs)
+    if args.conditions:
+        run_conditions(pairs, args.layers[1] if args.layers else None, args.seeds, args.vocab)
+    else:
+        run(pairs)
     return 0
 
 

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections import deque
 from collections.abc import Iterator
@@ -48,15 +49,23 @@ class OutdirLock:
     def __enter__(self) -> OutdirLock:
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        from malrapport.extract.outdir import output_error
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:  # made read-only or full since check_outdir looked
+            raise output_error(self.path.parent, e, "make its lock file") from e
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as e:
             os.close(fd)
             raise OutdirBusy(f"{self.path.parent}: another malrapport run is writing here") from e
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass  # the pid is for people looking; the flock is what counts
         self._fd = fd
         return self
 
@@ -98,10 +107,59 @@ def _stems(folder: Path) -> set[str]:
 
 
 def finished_reports(outdir: Path, version: str) -> set[str]:
-    """report_ids in OUTDIR/reports written by this extractor version."""
+    """The file hashes whose reports OUTDIR/reports holds whole, written by this extractor
+    version: a file of one report by its report_id (the hash); a file of several by
+    ``<hash>-p<first page>`` each, finished when their pages together cover the file
+    (a run stopped between two of them did not finish it). A file with both kinds of
+    ids (an earlier reading of it left over) is not finished: it is read again."""
     folder = Path(outdir) / "reports"
-    return {stem for stem in _stems(folder)
-            if report_version(folder / f"{stem}.parquet") == version}
+    parts: dict[str, list[str]] = {}
+    for stem in _stems(folder):
+        head, sep, tail = stem.rpartition("-p")
+        parts.setdefault(head if sep and tail.isdigit() else stem, []).append(stem)
+    done = set()
+    for file_hash, stems in parts.items():
+        if not all(report_version(folder / f"{s}.parquet") == version for s in stems):
+            continue
+        if stems == [file_hash] or (file_hash not in stems
+                                    and _covers(folder, stems)):
+            done.add(file_hash)
+    return done
+
+
+def _covers(folder: Path, stems: list[str]) -> bool:
+    """The reports' page ranges (first_page–last_page) tile the file's pages 1…pages."""
+    ranges = sorted(_report_ints(folder / f"{s}.parquet", ("first_page", "last_page", "pages"))
+                    for s in stems)
+    if not ranges or any(None in r for r in ranges):
+        return False
+    end = 0
+    for first, last, pages in ranges:
+        if first != end + 1 or last < first or pages != ranges[0][2]:
+            return False
+        end = last
+    return end == ranges[0][2]
+
+
+def _report_ints(path: Path, columns: tuple[str, ...]) -> tuple:
+    """Whole-number columns of a one-report ``reports`` file (None where unreadable)."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+        names = meta.schema.names
+        out = []
+        for column in columns:
+            if column not in names or meta.num_rows != 1:
+                return (None,) * len(columns)
+            stats = meta.row_group(0).column(names.index(column)).statistics
+            if stats is not None and stats.has_min_max and stats.min == stats.max:
+                out.append(int(stats.min))
+            else:
+                out.append(pq.read_table(path, columns=[column]).column(0)[0].as_py())
+        return tuple(out)
+    except (OSError, ValueError, IndexError, TypeError):
+        return (None,) * len(columns)
 
 
 def report_version(path: Path) -> str | None:
@@ -121,6 +179,30 @@ def report_version(path: Path) -> str | None:
         return pq.read_table(path, columns=["extractor_version"]).column(0)[0].as_py()
     except (OSError, ValueError, IndexError):
         return None  # a damaged file: extract the report again
+
+
+def report_warnings(path: Path) -> int:
+    """``n_warnings`` of a one-report ``reports`` file (0 when unreadable or none); for
+    ``<hash>.parquet`` of a file read as several reports, theirs together."""
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        parts = [p for p in path.parent.glob(f"{path.stem}-p*.parquet") if p.stem[65:].isdigit()]
+        if parts:
+            return sum(report_warnings(p) for p in parts)
+
+    try:
+        meta = pq.read_metadata(path)
+        names = meta.schema.names
+        if "n_warnings" not in names or meta.num_rows != 1:
+            return 0
+        stats = meta.row_group(0).column(names.index("n_warnings")).statistics
+        if stats is not None and stats.has_min_max:
+            return int(stats.max or 0)
+        value = pq.read_table(path, columns=["n_warnings"]).column(0)[0].as_py()
+        return int(value or 0)
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def file_sha256(path: Path) -> str | None:
@@ -152,3 +234,62 @@ def hash_files(paths: list[Path]) -> Iterator[str | None]:
         finally:
             for fut in ahead:
                 fut.cancel()
+
+
+PENDING = ".pending"
+
+
+class Pending:
+    """Reports read but waiting for their repair (``OUTDIR/.pending/<report_id>.json``).
+
+    A report whose text needs repair is normalised at the end of its batch, once
+    the batch's clean reports have taught the vocabulary. Until then it waits here,
+    written as it is read, so a run stopped before the end loses no OCR work: the
+    next run given the same file repairs it with the same vocabulary, and its output
+    is that of an uninterrupted run. A file of another extractor version, or one
+    that cannot be read, is dropped (the report is read again)."""
+
+    def __init__(self, outdir: Path, version: str, clear: bool = False):
+        self.folder = Path(outdir) / PENDING
+        self.version = version
+        if clear and self.folder.is_dir():
+            for path in self.folder.glob("*.json"):
+                path.unlink(missing_ok=True)
+
+    def get(self, report_id: str | None):
+        """The Unrepaired report waiting under ``report_id``, or None."""
+        if not report_id:
+            return None
+        path = self.folder / f"{report_id}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != self.version:
+                raise ValueError("another extractor version")
+            from malrapport.extract.jobs import Unrepaired
+            from malrapport.schemas.record_json import from_json
+
+            return Unrepaired(from_json(data["report"]), data["statuses"], data["assessments"],
+                              bool(data["ocr_text"]))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            path.unlink(missing_ok=True)
+            return None
+
+    def put(self, unrepaired, source_file: str) -> None:
+        from malrapport.schemas.record_json import to_json
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        rid = unrepaired.report.report_id
+        text = json.dumps({"version": self.version, "source_file": source_file,
+                           "report": json.loads(to_json(unrepaired.report)),
+                           "statuses": unrepaired.statuses,
+                           "assessments": unrepaired.assessments,
+                           "ocr_text": unrepaired.ocr_text}, ensure_ascii=False)
+        tmp = self.folder / f".{rid}.json.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, self.folder / f"{rid}.json")
+
+    def remove(self, report_id: str | None) -> None:
+        if report_id:
+            (self.folder / f"{report_id}.json").unlink(missing_ok=True)

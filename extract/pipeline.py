@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from malrapport.extract.discover import discover
+from malrapport.extract.discover import discover_files
 from malrapport.extract.errors import MalrapportError, UsageError, one_line
 from malrapport.extract.executors import Outcome, Task, make_pool
 from malrapport.extract.incremental import (
     OutdirLock,
+    Pending,
     clean_outdir,
     finished_reports,
     hash_files,
@@ -48,11 +49,14 @@ class RunSummary:
     done: int = 0
     failed: int = 0
     skipped: int = 0
-    with_warnings: int = 0  # reports written with warnings (text no field took, unknown words)
+    # reports of the batch with warnings (text no field took, unknown words, pages that
+    # yield nothing), skipped ones written earlier included: the CLI then exits 3
+    with_warnings: int = 0
     pages: int = 0
     ocr_pages: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    stopped: str | None = None  # why the batch stopped early: OUTDIR could not be written
     failures: list[tuple[str, str, str]] = field(default_factory=list)
 
     def line(self) -> str:
@@ -62,6 +66,10 @@ class RunSummary:
         if self.with_warnings:
             text += (f"; {self.with_warnings} report{'s' if self.with_warnings > 1 else ''} "
                      f"with warnings (see the warnings table)")
+            if not (self.failed or self.stopped or self.interrupted):
+                text += ": done, with warnings (exit code 3)"
+        if self.stopped:
+            text += f" (stopped: {self.stopped}; run the same command again to finish the rest)"
         return text + " (interrupted)" if self.interrupted else text
 
 
@@ -88,6 +96,8 @@ class _File:
     work: float = 0.0  # seconds of finished jobs
     credited: float = 0.0  # bytes counted as done for the progress estimate
     closed: bool = False
+    pages_counted: bool = False  # its pages were added to the progress bar
+    error_key: str | None = None  # its errors row's key (discover.Found.error_key)
 
 
 def run(paths: list[Path], outdir: Path, options: ExtractOptions,
@@ -99,22 +109,27 @@ def run(paths: list[Path], outdir: Path, options: ExtractOptions,
     anything is written), ``OutdirBusy`` when another run holds ``outdir`` and
     ``ExecutorError`` when the executor cannot start.
     """
+    from malrapport.extract.outdir import check_outdir, forget_legacy_errors, output_error
+
     start = time.perf_counter()
+    check_outdir(outdir)
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise UsageError(f"{outdir}: exists and is not a folder; -o names the output folder")
-    files = discover(paths)
+    files = discover_files(paths)
     if not files:
         raise UsageError(f"no PDF files found in {', '.join(str(p) for p in paths)} "
                          f"(folders are searched for *.pdf, recursively); nothing written")
     progress = progress or Progress()
     with OutdirLock(outdir):
-        clean_outdir(outdir)
-        write_fixed_tables(outdir)
-        done = set() if options.force else finished_reports(outdir, EXTRACTOR_VERSION)
-        batch = _Batch(outdir, options, progress, on_event or (lambda event: None))
+        try:
+            clean_outdir(outdir)
+            write_fixed_tables(outdir)
+            forget_legacy_errors(outdir, files)
+            done = set() if options.force else finished_reports(outdir, EXTRACTOR_VERSION)
+            batch = _Batch(outdir, options, progress, on_event or (lambda event: None))
+        except OSError as e:  # a full disk, a folder made read-only since the check
+            raise output_error(outdir, e) from e
         batch.summary.files = len(files)
-        sizes = [_size(path) for path, _ in files]
+        sizes = [_size(found.path) for found in files]
         progress.start(len(files), sum(sizes))
         todo = batch.todo(files, sizes, done)
         try:
@@ -127,6 +142,10 @@ def run(paths: list[Path], outdir: Path, options: ExtractOptions,
             progress.close()
     batch.summary.seconds = time.perf_counter() - start
     return batch.summary
+
+
+class _Stopped(Exception):
+    """OUTDIR cannot be written: the batch ends (``RunSummary.stopped`` says why)."""
 
 
 def write_fixed_tables(outdir: Path) -> None:
@@ -155,6 +174,11 @@ class _Batch:
         self.ids = itertools.count()
         self._pool = None
         self._more = True  # files left to start
+        # Reports read whose text needs repair: they are normalised once every clean
+        # report of the batch is written, with what those taught (normalize/learned.py).
+        # Each also waits in OUTDIR/.pending/, so an interrupted run loses no OCR work.
+        self.deferred: list[tuple[_File, object]] = []
+        self.pending = Pending(outdir, EXTRACTOR_VERSION, clear=options.force)
 
     @property
     def pool(self):
@@ -165,29 +189,57 @@ class _Batch:
 
     # --- the files to do -----------------------------------------------------------
 
-    def todo(self, files: list[tuple[Path, str]], sizes: list[int],
+    def todo(self, files: list, sizes: list[int],
              done: set[str]) -> Iterator[_File]:
-        """Files not yet in OUTDIR, hashed a few ahead; the rest are counted as skipped."""
+        """Files not yet in OUTDIR, hashed a few ahead; the rest are counted as skipped.
+
+        ``files`` are ``discover.Found``. A skipped report that was written with
+        warnings counts among the run's reports with warnings (exit code 3)."""
+        from malrapport.extract.incremental import report_warnings
+
         seen = set(done)
-        hashes = hash_files([path for path, _ in files])
-        for key, ((path, source), size, digest) in enumerate(zip(files, sizes, hashes)):
+        warned: set[str] = set()
+        hashes = hash_files([found.path for found in files])
+        for key, (found, size, digest) in enumerate(zip(files, sizes, hashes)):
+            path, source, error_key = found.path, found.source, found.error_key
+            waiting = self.pending.get(digest) if digest not in seen else None
+            if waiting is not None:  # read in an earlier run, its repair still to do
+                seen.add(digest)
+                f = _File(key, path.resolve(), source, size, digest, credited=size,
+                          error_key=error_key)
+                self.progress.advance(work=size)
+                self.deferred.append((f, waiting))
+                continue
             if digest is not None and digest in seen:
+                if digest in done and digest not in warned:  # counted as _write* count
+                    warned.add(digest)  # (report_warnings adds up a file's several reports)
+                    self.summary.with_warnings += bool(report_warnings(
+                        self.outdir / "reports" / f"{digest}.parquet"))
                 self.summary.skipped += 1
                 self.progress.skipped(size)
                 self.on_event(Event("skipped", source, digest))
                 continue
             if digest is not None:
                 seen.add(digest)
-            yield _File(key, path.resolve(), source, size, digest)
+            yield _File(key, path.resolve(), source, size, digest, error_key=error_key)
 
     # --- the loop ------------------------------------------------------------------
 
     def drive(self, files: Iterator[_File]) -> None:
-        """Run until every file is written, failed or skipped."""
+        """Run until every file is written, failed or skipped, or OUTDIR cannot be written."""
+        try:
+            self._drive(files)
+        except _Stopped:
+            pass
+
+    def _drive(self, files: Iterator[_File]) -> None:
         while True:
             more = self._fill(files)
             if not self.inflight and not more:
-                return
+                if not self.deferred:
+                    return
+                self._start_repairs()
+                continue
             for outcome in self.pool.poll(POLL_SECONDS):
                 self._handle(outcome)
             self._enforce_timeout()
@@ -205,7 +257,7 @@ class _Batch:
                 if f is None:
                     self._more = False
                     return False
-                task = self._task(f, scan_file, (f.path, f.source, self.options))
+                task = self._task(f, scan_file, (f.path, f.source, self.options, True))
             self.pool.submit(task)
         return True
 
@@ -242,6 +294,11 @@ class _Batch:
     def _scanned(self, f: _File, scan) -> None:
         from malrapport.extract.jobs import ocr_job
 
+        if scan.report_id and f.report_id and scan.report_id != f.report_id and not scan.error:
+            from malrapport.extract.jobs import CHANGED
+
+            # the file changed between its hashing at the start and its scan
+            scan.error = ("changed_during_run", CHANGED)
         f.report_id = scan.report_id or f.report_id
         if scan.error:
             self._fail(f, *scan.error)
@@ -254,7 +311,8 @@ class _Batch:
             f.credited = f.size * text / total
             self.progress.advance(pages=text, work=f.credited)
             for index in scan.ocr_pages:
-                self.ready.append(self._task(f, ocr_job, (scan.path, index, self.options)))
+                self.ready.append(self._task(f, ocr_job, (scan.path, index, self.options,
+                                                          scan.report_id)))
 
     def _page(self, f: _File, index: int, words) -> None:
         from malrapport.extract.jobs import finish_report
@@ -265,30 +323,128 @@ class _Batch:
         f.credited += share
         self.progress.advance(pages=1, ocr=1, work=share)
         if not f.left:
-            self.ready.appendleft(self._task(f, finish_report, (f.scan, self.options)))
+            self.ready.appendleft(self._task(f, finish_report, (f.scan, self.options, None, True)))
 
     def _write(self, f: _File, report) -> None:
+        from malrapport.extract.jobs import Unrepaired
         from malrapport.schemas.output import write_report
 
+        if f.scan is not None:  # its pages went through _page, one by one
+            f.pages_counted = True
+        if isinstance(report, list):  # a file that holds several reports
+            self._write_several(f, report)
+            return
+        if isinstance(report, Unrepaired):  # repaired at the end of the batch
+            try:
+                self.pending.put(report, f.source)
+            except OSError as e:
+                self._write_failed(f, e)
+            self.deferred.append((f, report))
+            f.scan = None  # the words are not needed any more
+            return
         report = self.keys.assign(report)
-        write_report(self.outdir, report, EXTRACTOR_VERSION)
+        try:
+            self._drop_other_parts(f, [report.report_id])
+            write_report(self.outdir, report, EXTRACTOR_VERSION, error_key=f.error_key)
+        except OSError as e:  # a full disk: the report's files are gone again
+            self._write_failed(f, e)
+        self.pending.remove(report.report_id)
         self.summary.done += 1
         self.summary.with_warnings += bool(report.warnings)
         self.summary.pages += report.pages
         self.summary.ocr_pages += report.ocr_pages
-        if f.scan is None:  # finished in its scan job: its pages were not counted yet
+        if not f.pages_counted:  # finished in its scan job: its pages were not counted yet
             self.progress.advance(pages=report.pages, ocr=report.ocr_pages)
         self._close(f)
         self.on_event(Event("done", f.source, report.report_id))
 
+    def _write_several(self, f: _File, reports: list) -> None:
+        """The reports of one file (``<hash>-p<first page>`` each): written one by one,
+        the file done once all are (``incremental.finished_reports`` checks that they
+        cover every page of the file)."""
+        from malrapport.schemas.output import write_report
+
+        reports = [self.keys.assign(r) for r in reports]
+        try:
+            self._drop_other_parts(f, [r.report_id for r in reports])
+            for report in reports:
+                write_report(self.outdir, report, EXTRACTOR_VERSION, error_key=f.error_key)
+        except OSError as e:
+            self._write_failed(f, e)
+        self.pending.remove(f.report_id)
+        self.summary.done += 1
+        self.summary.with_warnings += any(bool(r.warnings) for r in reports)
+        pages, ocr = reports[0].pages, sum(r.ocr_pages for r in reports)  # pages: the file's
+        self.summary.pages += pages
+        self.summary.ocr_pages += ocr
+        if not f.pages_counted:
+            self.progress.advance(pages=pages, ocr=ocr)
+        self._close(f)
+        self.on_event(Event("done", f.source, f.report_id))
+
+    def _drop_other_parts(self, f: _File, keep: list[str]) -> None:
+        """What an earlier reading of the same file left under other report_ids (one
+        report where there are two now, or two where there is one): removed, and their
+        keys no longer kept in the registry unless another report has them."""
+        from malrapport.schemas.output import file_of, remove_report, report_ids_by_file
+
+        if getattr(self, "_earlier", None) is None:  # one listing of OUTDIR/reports a run
+            self._earlier = report_ids_by_file(self.outdir)
+        stale = sorted(self._earlier.pop(file_of(keep[0]), set()) - set(keep))
+        if stale:
+            self.keys.forget(stale)
+            for report_id in stale:
+                remove_report(self.outdir, report_id)
+
+    def _start_repairs(self) -> None:
+        """Every clean report of the batch is written: repair the others with what the
+        archive's clean reports taught about their municipality."""
+        from malrapport.extract.jobs import repair_report
+        from malrapport.normalize.learned import learned_vocabularies
+        from malrapport.normalize.vocabulary import official_municipality
+        from malrapport.schemas.tables import read_table
+
+        learned = learned_vocabularies(read_table(self.outdir, "vocabulary").to_pylist())
+        for f, unrepaired in self.deferred:
+            municipality = official_municipality(unrepaired.report.municipality)
+            own = {municipality: learned[municipality]} if municipality in learned else None
+            self.ready.append(self._task(f, repair_report, (unrepaired, self.options, own)))
+        self.deferred = []
+
     def _fail(self, f: _File, kind: str, message: str) -> None:
         from malrapport.schemas.output import write_error
 
-        write_error(self.outdir, f.source, kind, message, f.report_id)
+        try:
+            write_error(self.outdir, f.source, kind, message, f.report_id, error_key=f.error_key)
+        except OSError as e:
+            self._write_failed(f, e)
+        self.pending.remove(f.report_id)
         self.summary.failed += 1
         self.summary.failures.append((f.source, kind, message))
         self._close(f)
         self.on_event(Event("failed", f.source, f.report_id, kind, message))
+
+    def _write_failed(self, f: _File, e: OSError) -> None:
+        """OUTDIR cannot be written (a full disk): the file fails and the batch stops here.
+        OUTDIR keeps what was whole; the next run does this file and the rest."""
+        from malrapport.extract.outdir import os_reason
+        from malrapport.schemas.output import write_error
+
+        reason = os_reason(e)
+        message = one_line(f"cannot save its rows in {self.outdir}: {reason}; the batch stopped "
+                           f"here: free space (or make {self.outdir} writable) and run the same "
+                           f"command again to finish the rest")
+        try:
+            write_error(self.outdir, f.source, "write_failed", message, f.report_id,
+                        error_key=f.error_key)
+        except OSError:
+            pass  # the disk is still full: the next run tries this file again anyway
+        self.summary.failed += 1
+        self.summary.failures.append((f.source, "write_failed", message))
+        self.summary.stopped = f"{self.outdir}: {reason}"
+        self._close(f)
+        self.on_event(Event("failed", f.source, f.report_id, "write_failed", message))
+        raise _Stopped
 
     def _close(self, f: _File) -> None:
         f.closed, f.scan = True, None
@@ -322,9 +478,15 @@ class _Batch:
         """Stop the workers (at once if interrupted) and save the keys of what was written."""
         try:
             if self._pool is not None:
-                if self.summary.interrupted:
+                if self.summary.interrupted or self.summary.stopped:
                     self._pool.abort()
                 else:
                     self._pool.close()
         finally:
-            self.keys.save()
+            try:
+                self.keys.save()
+            except OSError as e:  # the next run keys the reports whose keys it does not know
+                from malrapport.extract.outdir import os_reason
+
+                self.summary.stopped = self.summary.stopped or (
+                    f"{self.outdir}: cannot save the key registry: {os_reason(e)}")

@@ -70,13 +70,15 @@ FORMATS = ("xlsx", "csv", "duckdb")
 
 # The tables exported, in sheet order: the report tables, then the key registries.
 EXPORTED: tuple[str, ...] = ("reports", "goals", "activities", "measures", "warnings", "errors",
-                             "labels", "goal_registry", "activity_registry")
+                             "labels", "repairs", "vocabulary", "goal_registry",
+                             "activity_registry")
 # Tables of TABLES that are not exported, and why (see the module's docstring).
 NOT_EXPORTED: dict[str, str] = {"comparison": "derived by `malrapport compare`; see goal_history"}
 
 SHEET_NAMES: dict[str, str] = {
     "reports": "Rapporter", "goals": "Mål", "activities": "Aktiviteter", "measures": "Mått",
     "warnings": "Varningar", "errors": "Fel", "labels": "Etiketter",
+    "repairs": "Rättningar", "vocabulary": "Inlärda ord",
     "goal_registry": "Målregister", "activity_registry": "Aktivitetsregister"}
 
 # The label column added beside a key column: table -> (key column, label column, labels kind).
@@ -122,6 +124,8 @@ TABLE_HEADERS: dict[str, dict[str, str]] = {
         "ocr_pages": "Sidor lästa med OCR", "extractor_version": "Extraktorversion",
         "profile": "Layoutprofil", "profile_score": "Profilens träffsäkerhet",
         "coverage": "Täckning", "n_warnings": "Antal varningar",
+        "text_quality": "Textkvalitet",
+        "first_page": "Första sida i filen", "last_page": "Sista sida i filen",
     },
     "goals": {
         "number": "Målnummer", "parent_number": "Överordnat måls nummer", "area": "Målområde",
@@ -149,6 +153,9 @@ TABLE_HEADERS: dict[str, dict[str, str]] = {
         "kind": "Typ", "key": "Kod", "label": "Etikett", "color": "Färg",
         "sort_order": "Sorteringsordning", "score": "Poäng",
     },
+    "repairs": {"table": "Tabell", "field": "Fält", "raw": "Som läst", "repaired": "Rättat",
+                "source": "Belägg"},
+    "vocabulary": {"term": "Term", "kind": "Slag", "count": "Antal"},
     "goal_registry": {"title": "Mål", "parent_key": "Överordnad målnyckel"},
     "activity_registry": {"title": "Aktivitet"},
 }
@@ -230,6 +237,9 @@ def _check_target(out: Path, fmt: str) -> None:
                                  f"give a new or empty folder")
     elif out.is_dir():
         raise UsageError(f"{out}: is a folder; give a file name, e.g. {out / f'malrapport.{fmt}'}")
+    elif out.exists() and not out.is_file():  # -o /dev/null: renaming over it replaces the device
+        raise UsageError(f"{out}: exists and is not a regular file (a device, a pipe); "
+                         f"give a file name, e.g. malrapport.{fmt}")
 
 
 def _umask() -> int:

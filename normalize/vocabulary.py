@@ -34,6 +34,10 @@ class Vocabulary:
     terms: tuple[str, ...] = ()
     words: frozenset[str] = field(default=frozenset(), compare=False)
 
+    @functools.cached_property
+    def goal_set(self) -> frozenset[str]:
+        return frozenset(self.goals)
+
     def phrases(self) -> tuple[str, ...]:
         """Every phrase of every section, goal titles first."""
         return tuple(p for name in SECTIONS for p in getattr(self, name))
@@ -43,6 +47,19 @@ class Vocabulary:
         out = [p for name in SECTIONS[1:] for p in getattr(self, name) if len(p.split()) > 1]
         out += [municipality_name(m) for m in self.municipalities]
         return tuple(out)
+
+
+def merge_vocabularies(first: Vocabulary, *more: Vocabulary) -> Vocabulary:
+    """One vocabulary with every phrase of each, in order (``first``'s phrases first
+    in each section, so they win where a matcher takes the first best match)."""
+    sections = {}
+    for name in SECTIONS:
+        seen: dict[str, None] = {}
+        for vocab in (first, *more):
+            seen.update(dict.fromkeys(getattr(vocab, name)))
+        sections[name] = tuple(seen)
+    words = frozenset().union(*(v.words for v in (first, *more)))
+    return Vocabulary(**sections, words=words)
 
 
 @functools.cache
@@ -110,6 +127,27 @@ def _package_text() -> str:
     return resources.files(__package__).joinpath("data/vocabulary.txt").read_text(encoding="utf-8")
 
 
+def _vocabulary_file_text(path: Path) -> str:
+    """A vocabulary file's text: a PDF (a budget document's goals and words, read by
+    the extractor), a vocabulary file with ``[section]`` lines, or a plain list of
+    goals, one a line (a file with no section line)."""
+    from malrapport.extract.small_files import VOCABULARY_LIMIT, read_bytes_file, read_text_file
+
+    if read_bytes_file(path, VOCABULARY_LIMIT)[:5] == b"%PDF-":
+        import pypdfium2 as pdfium
+
+        from malrapport.extract.vocab_pdf import pdf_vocabulary_text
+
+        try:
+            return pdf_vocabulary_text(path)
+        except pdfium.PdfiumError as e:
+            raise OSError(f"not a readable PDF: {e}") from e
+    text = read_text_file(path, VOCABULARY_LIMIT)
+    if not any(_SECTION_RE.match(line.strip()) for line in text.splitlines()):
+        return "[goals]\n" + text  # one goal a line
+    return text
+
+
 def load_vocabulary(extra_files=()) -> Vocabulary:
     """The package vocabulary plus the phrases of ``extra_files`` (paths)."""
     merged: dict[str, list[str]] = {name: [] for name in SECTIONS}
@@ -117,8 +155,8 @@ def load_vocabulary(extra_files=()) -> Vocabulary:
     for path in extra_files:
         path = Path(path)
         try:
-            texts.append((str(path), path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as e:
+            texts.append((str(path), _vocabulary_file_text(path)))
+        except (OSError, UnicodeDecodeError) as e:  # also a pipe, a device, a huge file
             raise VocabularyError(f"cannot read vocabulary file {path}: {e}") from e
     merged["municipalities"].extend(municipalities())
     for source, text in texts:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict
 
+from malrapport.normalize.learned import learned_rows
+from malrapport.normalize.records import report_texts
 from malrapport.schemas.records import ReportRecord
 
 
@@ -21,6 +23,8 @@ def report_to_rows(report: ReportRecord, extractor_version: str) -> dict[str, li
         "extractor_version": extractor_version,
         "profile": report.profile, "profile_score": report.profile_score,
         "coverage": report.coverage, "n_warnings": len(report.warnings),
+        "text_quality": report.text_quality,
+        "first_page": report.first_page, "last_page": report.last_page,
     }]
     goals, activities, measures = [], [], []
     for goal in report.goals:
@@ -42,7 +46,10 @@ def report_to_rows(report: ReportRecord, extractor_version: str) -> dict[str, li
             measures.append({"report_id": rid, "goal_number": goal.number,
                              "goal_ordinal": goal.ordinal, **asdict(m)})
     warnings = [{"report_id": rid, **asdict(w)} for w in report.warnings]
+    vocabulary = (learned_rows(report, report_texts(report))
+                  if report.text_quality == "clean" else [])
     tables = {"reports": reports, "goals": goals, "activities": activities, "measures": measures,
-              "warnings": warnings}
+              "warnings": warnings, "vocabulary": vocabulary,
+              "repairs": [{"report_id": rid, **asdict(r)} for r in report.repairs]}
     return {name: [{k: _nfc(v) for k, v in r.items()} for r in rows]
             for name, rows in tables.items()}

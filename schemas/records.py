@@ -18,6 +18,11 @@ class MeasureRecord:
     previous_outcome: str | None = None
     trend: str | None = None  # up | flat | down
     note: str | None = None  # the note printed under the measures table
+    # The printed values as numbers (normalize/numbers.py): ``-1 850`` → -1850.0; None
+    # for what is not one number (``Minska``, ``>90``, ``5–7``).
+    target_value: float | None = None
+    outcome_value: float | None = None
+    previous_outcome_value: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,27 @@ class ReportRecord:
     profile_score: float | None = None
     coverage: float | None = None  # share of the words inside goal sections that went into records
     warnings: tuple[WarningRecord, ...] = field(default=())
+    # the file pages the report takes (a file may hold several reports); pages is the file's
+    first_page: int | None = None
+    last_page: int | None = None
+    # clean (a text layer with its diacritics: the archive learns from it), repaired
+    # (a text layer that lost them), ocr (pages read by OCR); normalize_report sets it
+    text_quality: str | None = None
+    repairs: tuple[RepairRecord, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class RepairRecord:
+    """One word the repair changed: where, as read, as written, and on what evidence
+    (normalize/repairs.py)."""
+
+    table: str
+    field: str
+    goal_ordinal: int | None
+    ordinal: int | None
+    raw: str
+    repaired: str
+    source: str  # archive, vocab, context, lexicon, typography
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,9 @@ REPORTS = pa.schema([
     ("profile_score", pa.float32()),
     ("coverage", pa.float32()),
     ("n_warnings", pa.int16()),
+    ("text_quality", pa.string()),
+    ("first_page", pa.int16()),
+    ("last_page", pa.int16()),
 ])
 
 GOALS = pa.schema([
@@ -104,6 +107,27 @@ WARNINGS = pa.schema([
     ("kind", pa.string()),
     ("message", pa.string()),
     ("text", pa.string()),
+])
+
+# Every word the repair changed, and why (normalize/repairs.py).
+REPAIRS = pa.schema([
+    ("report_id", pa.string()),
+    ("table", pa.string()),
+    ("field", pa.string()),
+    ("goal_ordinal", pa.int16()),
+    ("ordinal", pa.int16()),
+    ("raw", pa.string()),
+    ("repaired", pa.string()),
+    ("source", pa.string()),
+])
+
+# What the archive's clean reports teach the repair (normalize/learned.py).
+VOCABULARY = pa.schema([
+    ("term", pa.string()),
+    ("kind", pa.string()),
+    ("municipality", pa.string()),
+    ("report_id", pa.string()),
+    ("count", pa.int32()),
 ])
 
 # Each status and assessment key's Swedish label, colour, order (schemas/labels.py).
@@ -174,6 +198,8 @@ TABLES: dict[str, pa.Schema] = {
     "warnings": WARNINGS,
     "errors": ERRORS,
     "labels": LABELS,
+    "vocabulary": VOCABULARY,
+    "repairs": REPAIRS,
     "goal_registry": GOAL_REGISTRY,
     "activity_registry": ACTIVITY_REGISTRY,
     "comparison": COMPARISON,

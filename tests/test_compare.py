@@ -47,7 +47,8 @@ def test_one_row_per_goal_and_report_with_the_gold_assessment_and_status_counts(
     assert len(comp) == len(pd.read_parquet(outdir / "goals"))
     goal_pairs, _ = gold_to_output_keys(outdir, system_stems())
     key_of = {(stem, title): key for _, key, stem, title in goal_pairs}
-    rid_of = dict(zip(reports.source_file.str.removesuffix(".pdf"), reports.report_id))
+    rid_of = dict(zip(reports.source_file.str.split("/").str[-1].str.removesuffix(".pdf"),
+                      reports.report_id))
     checked = 0
     for gold in gold_reports():
         for g in gold["goals"]:

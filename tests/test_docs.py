@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from malrapport.schemas.tables import COMPARISON_STATUSES, TABLES
 
-DOC_TYPES = {"string": pa.string(), "int16": pa.int16(), "float32": pa.float32(),
+DOC_TYPES = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float32": pa.float32(),
              "float64": pa.float64(), "date32": pa.date32(),
              "list&lt;string&gt;": pa.list_(pa.string())}
 

@@ -26,7 +26,7 @@ def test_digital_samples_reach_the_field_f1_floor(digital_out):
 def test_every_sample_has_one_report_row(digital_out):
     reports = pd.read_parquet(digital_out / "reports")
     stems = sorted(p.stem for p in DIGITAL.glob("*.pdf"))
-    assert sorted(reports.source_file.str.removesuffix(".pdf")) == stems
+    assert sorted(reports.source_file.str.removesuffix(".pdf")) == [f"digital/{s}" for s in stems]
     assert (reports.ocr_pages == 0).all()
     assert reports.report_id.str.fullmatch(r"[0-9a-f]{64}").all()
 
@@ -37,7 +37,7 @@ def test_goal_and_activity_titles_carry_the_swedish_letters_exactly(digital_out)
     reports = pd.read_parquet(digital_out / "reports")
     for stem in ("ange-2025-t1", "ange-2024-uppsikt"):
         gold = load_gold(stem)
-        rid = reports.loc[reports.source_file == f"{stem}.pdf", "report_id"].item()
+        rid = reports.loc[reports.source_file == f"digital/{stem}.pdf", "report_id"].item()
         got_goals = set(goals.loc[goals.report_id == rid, "title"])
         want_goals = {g["title"] for g in gold["goals"]}
         assert got_goals == want_goals
@@ -53,7 +53,7 @@ def test_statuses_and_dates_of_a_hand_checked_goal(digital_out):
         select a.title, a.status, a.status_raw, a.start_date, a.end_date
         from '{digital_out}/activities/*.parquet' a
         join '{digital_out}/reports/*.parquet' r using (report_id)
-        where r.source_file = 'ange-2025-t1.pdf' and a.goal_number = '3.1.1'
+        where r.source_file = 'digital/ange-2025-t1.pdf' and a.goal_number = '3.1.1'
         order by a.ordinal""").fetchall()
     assert [(t[:20], s, raw) for t, s, raw, _, _ in acts] == [
         ("Ta fram koncept för ", "avslutad_enligt_plan", "Avslutad enligt plan"),
