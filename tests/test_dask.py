@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_cli
-from test_pipeline import assert_same_tables, summary
+from test_pipeline import assert_same_tables, batch_inputs, local_out, summary  # noqa: F401 (fixtures)
 
 distributed = pytest.importorskip("distributed")
 
