@@ -220,7 +220,17 @@ def _continues_row(row: "Row", line: Line, cells: dict[str, list[Word]] | None,
     tolerance = ROW_SIZE_TOLERANCE
     if ocr:
         tolerance = OCR_SHORT_LINE_TOLERANCE if len(line.words) <= 2 else OCR_ROW_SIZE_TOLERANCE
+        if _goes_on_in_lower_case(line, row):
+            tolerance = OCR_SHORT_LINE_TOLERANCE  # a wrapped title: its size is the estimate
     return abs(line.size - first.size) <= tolerance * first.size
+
+
+def _goes_on_in_lower_case(line: Line, row: "Row") -> bool:
+    """The line starts in lower case under a title that has not ended: the title's
+    own next line ("… med bostad, förskola" / "och jobb för medflyttande")."""
+    first = line.words[0].text[:1] if line.words else ""
+    title = row.text("title").rstrip()
+    return first.isalpha() and first.islower() and bool(title) and not title.endswith((".", "!", "?"))
 
 
 def _is_status_label(line: Line, statuses: tuple[str, ...]) -> bool:

@@ -60,3 +60,22 @@ def test_report_metadata_from_the_first_page():
     assert (report.title, report.kind, report.year, report.period) == (
         "Målavstämning, tertial 1 2025", "tertial", 2025, "T1")
     assert report.municipality == "Ånge kommun"
+
+
+def test_an_ocr_title_goes_on_in_lower_case_whatever_its_estimated_size(tmp_path):
+    """A bad text layer (tesseract's English model) estimates the second line of a
+    wrapped activity title a size larger than its first; a line that goes on in
+    lower case under a title that has not ended is still the title's (checked by
+    hand against samples/gold/norrfors-2022-uppsikt.json and the digital PDF)."""
+    import pandas as pd
+
+    from conftest import SAMPLES, run_cli
+
+    out = tmp_path / "out"
+    run_cli("extract", SAMPLES / "pdf" / "badlayer" / "norrfors-2022-uppsikt.pdf", "-o", out,
+            "--ocr", "never", "--quiet", ok=(0, 3))
+    acts = pd.read_parquet(out / "activities")
+    lots = acts[acts.title.str.startswith("Inflyttarlots")].iloc[0]
+    assert lots.title == ("Inflyttarlots som hjälper nya invånare med bostad, förskola "
+                          "och jobb för medflyttande")
+    assert lots.description.startswith("Lotsen är den första kontakten")
