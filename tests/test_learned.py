@@ -121,3 +121,25 @@ def test_learned_vocabularies_keep_municipalities_apart():
     # words are preferred spellings, never phrases of their own
     assert not any(len(p.split()) == 1 and p in learned["Ånge kommun"].words
                    for p in learned["Ånge kommun"].terms if p != "Kommunstyrelsen")
+
+
+def test_every_repaired_word_is_audited_with_its_evidence(one_batch):
+    repairs = pd.read_parquet(one_batch / "repairs")
+    reports = pd.read_parquet(one_batch / "reports").set_index("report_id")
+    # only the repaired report has repairs; the clean ones came out as they were
+    assert set(reports.loc[repairs.report_id.unique()].text_quality) == {"ocr"}
+    assert set(repairs.source) <= {"archive", "vocab", "context", "lexicon", "typography"}
+    assert {"archive", "lexicon"} <= set(repairs.source)
+    goals = pd.read_parquet(one_batch / "goals")
+    bad = reports[reports.text_quality == "ocr"].index[0]
+    # the title the newer reports taught: its changed words rest on the archive
+    taught = goals[(goals.report_id == bad)
+                   & goals.title.str.contains("ungdomsvänligaste")].ordinal.iloc[0]
+    rows = repairs[(repairs.table == "goals") & (repairs.field == "title")
+                   & (repairs.goal_ordinal == taught)]
+    assert ("ungdomsvanligaste", "ungdomsvänligaste", "archive") in set(
+        zip(rows.raw, rows.repaired, rows.source))
+    # every row points at a field that now holds the repaired word
+    for r in repairs[repairs.table == "goals"].itertuples():
+        title = goals[(goals.report_id == r.report_id) & (goals.ordinal == r.goal_ordinal)]
+        assert r.repaired in " ".join(title[r.field].iloc[0].split())
