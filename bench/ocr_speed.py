@@ -3,6 +3,7 @@
     python bench/ocr_speed.py                      # every page of samples/pdf/scan300 and scan200
     python bench/ocr_speed.py --pages 6            # a subset spread over the files
     python bench/ocr_speed.py some/scan.pdf --pages 3
+    python bench/ocr_speed.py --pages 10 --engine cli   # ocr_page through the tesseract CLI
 
 For each page, in the same run and one process at a time:
 
@@ -13,7 +14,8 @@ For each page, in the same run and one process at a time:
   image, measure and remove skew, tesseract, orientation check, mapping to points.
 
 Both wall seconds and CPU seconds (this process plus its children) are reported;
-the two runs alternate which goes first. One untimed warm-up of each comes first
+the two runs alternate which goes first. ``--engine`` picks the engine ``ocr_page``
+uses (``MALRAPPORT_OCR_ENGINE``: tesserocr in-process, or the tesseract CLI). One untimed warm-up of each comes first
 (disk cache, tesseract's model files). With ``--repeat R`` each page is timed R
 times and the fastest wall and CPU time of each kept. Target: ratio <= 1.15.
 """
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from malrapport.extract import render
+from malrapport.extract import render, tesseract
 from malrapport.extract.ocr import ocr_page
 from malrapport.extract.options import ExtractOptions
 
@@ -95,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lang", default="swe")
     ap.add_argument("--repeat", type=int, default=1,
                     help="time each page this many times and keep the fastest (a busy machine)")
+    ap.add_argument("--engine", choices=["auto", "tesserocr", "cli"],
+                    help="OCR engine of ocr_page (default: MALRAPPORT_OCR_ENGINE, else auto)")
     args = ap.parse_args(argv)
+    if args.engine:
+        os.environ[tesseract.ENGINE_ENV] = args.engine
 
     pdfs: list[Path] = []
     for p in args.paths or [d for d in DEFAULT_DIRS if d.is_dir()]:
@@ -132,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         return statistics.fmean(r[3][name][i] for r in rows)
 
     print()
+    print(f"ocr_page engine: {tesseract.engine_line(args.lang)}")
     print(f"pages: {len(rows)} from {len(pdfs)} files, lang {args.lang}, one process, OMP_THREAD_LIMIT=1, "
           f"best of {args.repeat}; load average {os.getloadavg()[0]:.1f}")
     for label, i in (("wall", 0), ("cpu", 1)):

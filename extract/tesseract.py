@@ -11,6 +11,26 @@
 - ``searchable_pdf(images, dst, ...)`` writes tesseract's PDF renderer output (used only
   by the sample generator).
 
+Two engines run ``image_to_words``:
+
+- **tesserocr** (in-process, the default when it can be imported): each worker process
+  (and thread) keeps one ``PyTessBaseAPI`` per (language, page-segmentation mode),
+  created on first use, so the model is loaded once per process, not once per page.
+  The decoded greyscale image goes in as raw bytes (``SetImageBytes``): no file, no
+  encoding. Words come back as the same TSV rows the CLI prints (``GetTSVText``),
+  through the same ``parse_tsv``, so the same ``PixelWord``s come out. It reads the
+  tessdata directory the ``tesseract`` program uses (Debian's). The per-page timeout
+  is tesseract's own deadline (``Recognize(timeout=ms)``), reported as the same soft
+  failure; the per-file ``--timeout`` is the pool's, as before (a worker over it is
+  killed and replaced, which takes its API handles with it).
+- **the tesseract CLI** (``tesseract IMAGE stdout ... tsv``): the fallback when tesserocr
+  cannot be imported or initialised, when the language is not in its tessdata, or when
+  extra ``-c`` config is given. Orientation detection (``--psm 0``) and the PDF renderer
+  always use the CLI.
+
+``MALRAPPORT_OCR_ENGINE=cli|tesserocr`` picks one (default ``auto``: tesserocr when
+available); ``engine_line()`` says which one a run uses.
+
 Soft failures are an explicit short list (``SOFT_FAILURES``: an empty page, too few
 characters for OSD, a timeout); they give an empty result with a ``note``. Anything
 else raises ``TesseractError`` (or ``TesseractNotFound``) ``from`` the cause.
@@ -21,12 +41,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import logging
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,6 +263,163 @@ def _image_file(image: Image.Image | np.ndarray | bytes, dpi: int) -> Iterator[t
             os.unlink(path)
 
 
+# --- engines -------------------------------------------------------------------------
+
+ENGINE_ENV = "MALRAPPORT_OCR_ENGINE"
+ENGINES = ("auto", "tesserocr", "cli")
+# Debian's (and most distributions') tessdata directories, looked in when the CLI cannot say
+_TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                  "/usr/share/tessdata", "/usr/local/share/tessdata")
+PSM_MAX = 13  # tesseract's page segmentation modes are 0-13
+
+
+def _requested_engine() -> str:
+    name = os.environ.get(ENGINE_ENV, "auto").strip().lower() or "auto"
+    if name not in ENGINES:
+        raise TesseractError(f"{ENGINE_ENV}={name!r}: choose one of {', '.join(ENGINES)}")
+    return name
+
+
+@functools.cache
+def tessdata_dir() -> str | None:
+    """The tessdata directory the ``tesseract`` program reads (``--list-langs`` names it),
+    else ``TESSDATA_PREFIX`` or the first distribution directory with a model in it."""
+    with contextlib.suppress(TesseractError):
+        proc = _run(["--list-langs"], timeout=PROBE_TIMEOUT)
+        text = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+        m = re.search(r'List of available languages in "([^"]+)"', text)
+        if m and Path(m.group(1)).is_dir():
+            return m.group(1)
+    for d in (os.environ.get("TESSDATA_PREFIX", ""), *_TESSDATA_DIRS):
+        if d and Path(d).is_dir() and any(Path(d).glob("*.traineddata")):
+            return d
+    return None
+
+
+@functools.cache
+def _tesserocr():
+    """The tesserocr module, or None (not installed, no tessdata, requested ``cli``).
+
+    ``OMP_THREAD_LIMIT=1`` is put in this process's environment before the library is
+    loaded: an OpenMP build reads it once, when it initialises. (The manylinux wheel's
+    libtesseract is built without OpenMP, so it runs one thread anyway.)
+    """
+    wanted = _requested_engine()
+    if wanted == "cli":
+        return None
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        import tesserocr
+    except ImportError as e:
+        if wanted == "tesserocr":
+            raise TesseractError(f"{ENGINE_ENV}=tesserocr but tesserocr cannot be imported: {e}") from e
+        log.debug("tesserocr cannot be imported (%s); OCR runs the tesseract program", e)
+        return None
+    if tessdata_dir() is None:
+        if wanted == "tesserocr":
+            raise TesseractError(f"{ENGINE_ENV}=tesserocr but no tessdata directory was found")
+        return None
+    return tesserocr
+
+
+@functools.cache
+def _tesserocr_languages() -> frozenset[str]:
+    mod = _tesserocr()
+    if mod is None:
+        return frozenset()
+    _, langs = mod.get_languages(tessdata_dir() + "/")
+    return frozenset(langs)
+
+
+def engine(lang: str = "swe") -> str:
+    """``tesserocr`` or ``cli``: the engine ``image_to_words`` uses for ``lang``."""
+    mod = _tesserocr()
+    if mod is None or not set(resolve_language(lang).split("+")) <= _tesserocr_languages():
+        return "cli"
+    return "tesserocr"
+
+
+def engine_line(lang: str = "swe") -> str:
+    """E.g. ``tesserocr 2.13.0 (tesseract 5.5.4)`` or ``tesseract CLI 5.3.0``."""
+    try:
+        if engine(lang) == "tesserocr":
+            mod = _tesserocr()
+            m = re.search(r"tesseract\s+v?(\d+\.\d+[\w.\-]*)", mod.tesseract_version())
+            return f"tesserocr {mod.__version__} (tesseract {m.group(1) if m else '?'})"
+        return f"tesseract CLI {version()}"
+    except TesseractError as e:
+        return f"unavailable ({e})"
+
+
+class _Apis(threading.local):
+    pid = 0
+    handles: dict
+
+
+_apis = _Apis()
+_api_failed: set[tuple[str, int]] = set()
+
+
+def _api(lang: str, psm: int):
+    """This process's (and thread's) API handle for (lang, psm), created on first use;
+    None when it cannot be created (warned once, the CLI takes over)."""
+    if _apis.pid != os.getpid():  # a forked child does not share its parent's handles
+        _apis.pid, _apis.handles = os.getpid(), {}
+    key = (lang, psm)
+    api = _apis.handles.get(key)
+    if api is None and key not in _api_failed:
+        mod = _tesserocr()
+        try:
+            api = mod.PyTessBaseAPI(path=tessdata_dir() + "/", lang=lang, psm=psm, oem=mod.OEM.DEFAULT)
+        except RuntimeError as e:
+            _api_failed.add(key)
+            log.warning("tesserocr cannot load %r (%s); OCR runs the tesseract program", lang, e)
+            return None
+        _apis.handles[key] = api
+    return api
+
+
+def _grey(image: Image.Image | np.ndarray | bytes) -> Image.Image:
+    """The page as a decoded 8-bit greyscale image (a scan's JPEG bytes decoded)."""
+    if isinstance(image, bytes):
+        try:
+            with Image.open(io.BytesIO(image)) as im:
+                im.load()
+                image = im if im.mode == "L" else im.convert("L")
+        except (OSError, ValueError) as e:
+            raise TesseractError(f"cannot decode the page image: {e}") from e
+        return image
+    if isinstance(image, np.ndarray):
+        if image.dtype != np.uint8 or image.ndim != 2:
+            raise ValueError(f"need a 2-D uint8 greyscale image, got {image.dtype} {image.shape}")
+        return Image.fromarray(image, "L")
+    return image if image.mode == "L" else image.convert("L")
+
+
+def _api_words(api, image: Image.Image | np.ndarray | bytes, dpi: int, timeout: float) -> OcrResult:
+    img = _grey(image)
+    data = img.tobytes()  # kept alive until the results are read: tesseract does not copy it
+    try:
+        api.SetVariable("user_defined_dpi", str(dpi))  # what the CLI's --dpi sets
+        api.SetImageBytes(data, img.width, img.height, 1, img.width)
+        api.SetSourceResolution(dpi)
+        start = time.monotonic()
+        ok = api.Recognize(timeout=max(1, int(timeout * 1000)))
+        if not ok:
+            if time.monotonic() - start >= 0.9 * timeout:
+                log.warning("tesseract timed out after %.0f s", timeout)
+                return OcrResult((), TIMEOUT_NOTE)
+            raise TesseractError("tesseract (tesserocr) could not recognise the page")
+        tsv = api.GetTSVText(0)
+    finally:
+        api.Clear()  # drop the image and the results; the model stays loaded
+    try:
+        words = parse_tsv("header\n" + tsv)
+    except ValueError as e:
+        raise TesseractError(f"cannot parse tesseract TSV output: {e}") from e
+    return OcrResult(words, "" if words else "empty page")
+
+
 # --- OCR -----------------------------------------------------------------------------
 
 
@@ -267,6 +447,12 @@ def image_to_words(image: Image.Image | np.ndarray | bytes, *, lang: str = "swe"
     Soft failures (empty page, timeout) give ``OcrResult((), note)``.
     """
     lang = resolve_language(lang)
+    if not 0 <= psm <= PSM_MAX:
+        raise TesseractError(f"no page segmentation mode {psm} (tesseract has 0-{PSM_MAX})")
+    if not config and engine(lang) == "tesserocr":  # -c settings would stay on a shared handle
+        api = _api(lang, psm)
+        if api is not None:
+            return _api_words(api, image, dpi, timeout)
     args = ["stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
     for c in config:
         args += ["-c", c]

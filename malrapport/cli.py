@@ -153,7 +153,11 @@ def version_line() -> str:
         package = version("malrapport")
     except PackageNotFoundError:
         package = "unknown"
-    return f"malrapport {package} (extractor {EXTRACTOR_VERSION}, schema {SCHEMA_VERSION})"
+    from malrapport.extract import tesseract
+    from malrapport.extract.options import DEFAULT_LANG
+
+    return (f"malrapport {package} (extractor {EXTRACTOR_VERSION}, schema {SCHEMA_VERSION}; "
+            f"ocr: {tesseract.engine_line(DEFAULT_LANG)})")
 
 
 def _profile_option(p: argparse.ArgumentParser) -> None:
