@@ -475,7 +475,12 @@ class _Batch:
                            f"{self.options.timeout:g} s")
 
     def stop(self) -> None:
-        """Stop the workers (at once if interrupted) and save the keys of what was written."""
+        """Stop the workers (at once if interrupted) and save the keys of what was written.
+
+        An interrupted batch saves no keys: which reports it wrote depends on when it
+        was stopped, and a key is named by the first report keyed. The next run keys
+        them with its own in (year, period) order (their keys are unknown to the
+        registry), so that a resumed batch ends with the keys of an uninterrupted one."""
         try:
             if self._pool is not None:
                 if self.summary.interrupted or self.summary.stopped:
@@ -484,7 +489,8 @@ class _Batch:
                     self._pool.close()
         finally:
             try:
-                self.keys.save()
+                if not self.summary.interrupted:
+                    self.keys.save()
             except OSError as e:  # the next run keys the reports whose keys it does not know
                 from malrapport.extract.outdir import os_reason
 
