@@ -3,29 +3,21 @@ samples, and gives the figures worked out by hand from the gold annotations
 (goal and activity keys, assessments and statuses as the gold gives them)."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-from collections import defaultdict
 
 import pandas as pd
 import pytest
 
-from conftest import GOLD, ROOT, run_cli
+from conftest import ROOT, run_cli
+from gold_figures import gold_flows, gold_reports, gold_worse
 
-SCORE = {"uppfyllt": 3, "delvis_uppfyllt": 2, "knappt_uppfyllt": 1, "ej_uppfyllt": 0}
-PERIOD_RANK = {None: 0, "T1": 1, "T2": 2, "T3": 3}
 
 
 def readme_snippets() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     return re.findall(r"```python\n(.*?)```", text, re.S)  # every Python block: all are analysis
-
-
-def gold_reports():
-    for path in sorted(GOLD.glob("*.json")):
-        yield json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -71,37 +63,6 @@ def test_activities_per_status_keep_the_reports_without_a_period(snippets):
         gold_years.value_counts().sort_index().to_dict()
 
 
-def gold_worse() -> set[tuple[str, int, str]]:
-    """(municipality, year, goal title) of goals whose last assessment of a year is
-    worse than the last one of the year before, by the gold's goal keys."""
-    last: dict = {}
-    for r in gold_reports():
-        meta = r["report"]
-        for g in r["goals"]:
-            if g.get("assessment") not in SCORE:
-                continue
-            key = (meta["municipality"], g["goal_key"], meta["year"])
-            rank = PERIOD_RANK[meta["period"]]
-            if key not in last or rank >= last[key][0]:
-                last[key] = (rank, SCORE[g["assessment"]], g["title"])
-    return {(m, y, title) for (m, k, y), (_, score, title) in last.items()
-            if (m, k, y - 1) in last and score < last[(m, k, y - 1)][1]}
-
-
-def gold_status_changes() -> int:
-    seen = defaultdict(list)
-    for r in gold_reports():
-        meta = r["report"]
-        if meta["period"] is None:
-            continue
-        for g in r["goals"]:
-            for a in g.get("activities", []):
-                seen[(meta["municipality"], a["activity_key"], meta["year"])].append(
-                    (PERIOD_RANK[meta["period"]], a.get("status")))
-    return sum(1 for v in seen.values() for (_, s0), (_, s1) in zip(sorted(v), sorted(v)[1:])
-               if s0 and s1 and s0 != s1)
-
-
 def _worse_rows(frame: pd.DataFrame) -> set[tuple[str, int, str]]:
     return {(r.municipality, int(r.year), r.title) for r in frame.itertuples()}
 
@@ -115,7 +76,7 @@ def test_goals_assessed_worse_than_last_year_in_pandas_and_duckdb(snippets):
 
 
 def test_status_changes_within_a_plan_year_in_pandas_and_duckdb(snippets):
-    assert gold_status_changes() == 27
+    assert gold_flows()[1] == 27
     pandas_changed, sql_changed = snippets[2]["changed"], snippets[3]["changed"]
     assert len(pandas_changed) == len(sql_changed) == 27
     assert set(zip(pandas_changed.title, pandas_changed.status)) == \
