@@ -200,6 +200,24 @@ class _Builder:
                     self.fail(keypath + (k,), f"unknown key (expected one of: {', '.join(sorted(allowed))})")
         return value
 
+    def items(self, keypath: tuple, keys: tuple[str, ...], array_hint: str = "",
+              item_hint: str = "") -> list[tuple]:
+        """The key paths of an array of tables (``[[title]]``), each checked to be a
+        table of only ``keys``."""
+        items = self.get(keypath, [])
+        if not isinstance(items, list):
+            self.fail(keypath, "must be an array of tables" + array_hint)
+        out = []
+        for i, item in enumerate(items):
+            kp = keypath + (i,)
+            if not isinstance(item, dict):
+                self.fail(kp, "must be a table" + item_hint)
+            for k in item:
+                if k not in keys:
+                    self.fail(kp + (k,), f"unknown key (expected {', '.join(keys)})")
+            out.append(kp)
+        return out
+
     def get(self, keypath: tuple, default=None):
         node = self.raw
         for k in keypath:
@@ -303,23 +321,16 @@ def _one_phrase(b: _Builder, keypath: tuple) -> Phrase | None:
 
 
 def _titles(b: _Builder) -> tuple[TitleForm, ...]:
-    forms = b.get(("title",), [])
-    if not isinstance(forms, list):
-        b.fail(("title",), "must be an array of tables: [[title]]")
     out = []
-    for i, item in enumerate(forms):
-        if not isinstance(item, dict):
-            b.fail(("title", i), "must be a table with form, kind and period")
-        for k in item:
-            if k not in ("form", "kind", "period"):
-                b.fail(("title", i, k), "unknown key (expected form, kind, period)")
-        form = b.string(("title", i, "form"), required=True)
+    for kp in b.items(("title",), ("form", "kind", "period"), ": [[title]]",
+                      " with form, kind and period"):
+        form = b.string(kp + ("form",), required=True)
         try:
             pattern = compile_title_form(form)
         except ValueError as e:
-            b.fail(("title", i, "form"), str(e))
-        period = b.choice(("title", i, "period"), PERIODS)
-        out.append(TitleForm(form, pattern, b.string(("title", i, "kind")), period))
+            b.fail(kp + ("form",), str(e))
+        period = b.choice(kp + ("period",), PERIODS)
+        out.append(TitleForm(form, pattern, b.string(kp + ("kind",)), period))
     return tuple(out)
 
 
@@ -398,17 +409,9 @@ def _heading_rules(b: _Builder, keypath: tuple, roles: frozenset, level_required
                    ) -> tuple[HeadingRule, ...]:
     """Rules of words that lead a heading (or a goals table's section row); with
     ``level_required`` a goal rule must say the level of its goals."""
-    items = b.get(keypath, [])
-    if not isinstance(items, list):
-        b.fail(keypath, "must be an array of tables")
     out = []
-    for i, item in enumerate(items):
-        kp = keypath + (i,)
-        if not isinstance(item, dict):
-            b.fail(kp, "must be a table with words, role, level, parent")
-        for k in item:
-            if k not in ("words", "role", "level", "parent"):
-                b.fail(kp + (k,), "unknown key (expected words, role, level, parent)")
+    for kp in b.items(keypath, ("words", "role", "level", "parent"),
+                      item_hint=" with words, role, level, parent"):
         phrase = Phrase.of(b.string(kp + ("words",), required=True))
         role = b.choice(kp + ("role",), roles, default="goal")
         level = b.choice(kp + ("level",), LEVELS)
@@ -431,18 +434,9 @@ def _flag(b: _Builder, keypath: tuple) -> bool:
 
 
 def _tables(b: _Builder) -> tuple[TableSpec, ...]:
-    items = b.get(("tables",), [])
-    if not isinstance(items, list):
-        b.fail(("tables",), "must be an array of tables: [[tables]]")
     out = []
-    for i, item in enumerate(items):
-        kp = ("tables", i)
-        if not isinstance(item, dict):
-            b.fail(kp, "must be a table")
-        for k in item:
-            if k not in ("kind", "columns", "required", "level", "under_row", "ruled"):
-                b.fail(kp + (k,), "unknown key (expected kind, columns, required, level, "
-                                  "under_row, ruled)")
+    for kp in b.items(("tables",), ("kind", "columns", "required", "level", "under_row", "ruled"),
+                      ": [[tables]]"):
         kind = b.choice(kp + ("kind",), TABLE_KINDS, required=True)
         columns_raw = b.table(kp + ("columns",), COLUMN_ROLES[kind])
         if FIRST_ROLE[kind] not in columns_raw:
