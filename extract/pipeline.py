@@ -39,7 +39,7 @@ from malrapport.extract.progress import Progress
 # Workers preload this module: the key registry and the Parquet writer (pyarrow,
 # 40 MB a process) are imported where the main process uses them.
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 POLL_SECONDS = 0.2  # longest wait for a result before timeouts and the bar are looked at
 
 

@@ -35,10 +35,14 @@ def report_to_rows(report: ReportRecord, extractor_version: str) -> dict[str, li
             "assessment_raw": goal.assessment_raw, "comment": goal.comment,
             "page": goal.page, "goal_key": goal.goal_key,
             "ordinal": goal.ordinal, "parent_ordinal": goal.parent_ordinal,
-            "description": goal.description,
+            "description": goal.description, "source": goal.source,
+            "confidence": goal.confidence, "reasons": list(goal.reasons),
+            "box": list(goal.box) if goal.box is not None else None,
         })
         for ordinal, act in enumerate(goal.activities, start=1):
             row = asdict(act)
+            row["reasons"] = list(act.reasons)
+            row["box"] = list(act.box) if act.box is not None else None
             row.update(report_id=rid, goal_number=goal.number, ordinal=ordinal,
                        goal_key=goal.goal_key, goal_ordinal=goal.ordinal)
             activities.append(row)

@@ -42,6 +42,10 @@ class ActivityRecord:
     responsible: str | None = None
     end_date_raw: str | None = None  # the printed end when it is no ISO date (Q3 2017)
     plan_year: int | None = None  # normalize/plan_year.py
+    # Why the row is less than sure: short codes (normalize/confidence.py)
+    reasons: tuple[str, ...] = ()
+    # Where it was read: (x0, top, x1, bottom) in PDF points on ``page``, top-left origin
+    box: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,10 @@ class GoalRecord:
     ordinal: int = 0  # 1-based, reading order within the report
     parent_ordinal: int | None = None
     description: str | None = None  # a paragraph of the goal's own under its heading
+    source: str = "text"  # text | ocr | review (a correction applied)
+    confidence: float = 1.0  # 0-1, from the evidence (normalize/confidence.py)
+    reasons: tuple[str, ...] = ()
+    box: tuple[float, ...] | None = None  # as ActivityRecord.box
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@ import pyarrow.parquet as pq
 
 from malrapport.normalize.labels import STATUS_KEYS
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Versions whose files this one still reads: each later version only added
 # columns, which read as null from an older file (README: schema versions).
-READABLE_VERSIONS = ("1", "2", "3")
+READABLE_VERSIONS = ("1", "2", "3", "4")
 METADATA_KEY = b"malrapport.schema_version"
 
 REPORTS = pa.schema([
@@ -59,6 +59,10 @@ GOALS = pa.schema([
     ("ordinal", pa.int16()),
     ("parent_ordinal", pa.int16()),
     ("description", pa.string()),
+    ("source", pa.string()),
+    ("confidence", pa.float32()),
+    ("reasons", pa.list_(pa.string())),
+    ("box", pa.list_(pa.float32())),
 ])
 
 ACTIVITIES = pa.schema([
@@ -82,6 +86,8 @@ ACTIVITIES = pa.schema([
     ("responsible", pa.string()),
     ("end_date_raw", pa.string()),
     ("plan_year", pa.int16()),
+    ("reasons", pa.list_(pa.string())),
+    ("box", pa.list_(pa.float32())),
 ])
 
 MEASURES = pa.schema([

@@ -13,7 +13,8 @@ from malrapport.schemas.tables import COMPARISON_STATUSES, TABLES
 
 DOC_TYPES = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float32": pa.float32(),
              "float64": pa.float64(), "date32": pa.date32(),
-             "list&lt;string&gt;": pa.list_(pa.string())}
+             "list&lt;string&gt;": pa.list_(pa.string()),
+             "list&lt;float32&gt;": pa.list_(pa.float32())}
 
 
 def documented() -> dict[str, list[tuple[str, str]]]:
