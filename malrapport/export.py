@@ -133,6 +133,8 @@ TABLE_HEADERS: dict[str, dict[str, str]] = {
         "assessment": "Bedömning (kod)", "assessment_label": "Bedömning",
         "assessment_raw": "Bedömning (som läst)", "ordinal": "Målets ordningsnummer",
         "parent_ordinal": "Överordnat måls ordningsnummer",
+        "source": "Textkälla", "confidence": "Tillförlitlighet",
+        "reasons": "Skäl till osäkerhet", "box": "Plats på sidan (pt)",
     },
     "activities": {
         "ordinal": "Ordningsnummer under målet", "title": "Aktivitet",
@@ -140,6 +142,7 @@ TABLE_HEADERS: dict[str, dict[str, str]] = {
         "status_raw": "Status (som läst)", "start_date": "Startdatum", "end_date": "Slutdatum",
         "source": "Textkälla", "confidence": "Tillförlitlighet", "responsible": "Ansvarig",
         "end_date_raw": "Slutdatum (som tryckt)", "plan_year": "Planår",
+        "reasons": "Skäl till osäkerhet", "box": "Plats på sidan (pt)",
     },
     "measures": {
         "name": "Mått", "target": "Målvärde", "outcome": "Utfall", "unit": "Enhet",
