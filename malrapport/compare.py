@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from malrapport.extract.errors import UsageError
 from malrapport.normalize.labels import fold
+from malrapport.schemas.atomic import replacing
 from malrapport.schemas.tables import (
     COMPARISON_STATUSES, SchemaVersionError, read_table, rows_to_table, table_files,
     write_table_file)
@@ -158,22 +158,9 @@ def check_page_path(path: Path, outdir: Path) -> None:
 
 
 def write_page(path: Path, text: str) -> None:
-    """Write the page atomically: a temp file in the same folder, renamed into place."""
-    try:
-        mode = path.stat().st_mode & 0o7777  # an existing page keeps its permissions
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, mode)  # mkstemp makes 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the page atomically; an existing page keeps its permissions."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def load_tables(outdir: Path) -> tuple[list[dict], list[dict], list[dict]]:

@@ -7,14 +7,13 @@ so a reader never sees a partial file.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from malrapport.normalize.labels import STATUS_KEYS
+from malrapport.schemas.atomic import replacing
 
 SCHEMA_VERSION = "4"
 # Versions whose files this one still reads: each later version only added
@@ -212,15 +211,6 @@ TABLES: dict[str, pa.Schema] = {
 }
 
 
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-_FILE_MODE = _file_mode()
-
-
 class SchemaVersionError(Exception):
     """OUTDIR holds a table written by another schema version, or no malrapport output."""
 
@@ -247,15 +237,8 @@ def write_table_file(outdir: Path, name: str, stem: str, table: pa.Table) -> Pat
     folder = Path(outdir) / name
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{stem}.parquet"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".tmp")
-    os.close(fd)
-    os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; output is for analysts to read
-    try:
+    with replacing(target) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target
 
 
