@@ -8,7 +8,11 @@ evaluate`` against the gold of the reports in it, once per report family (the go
 activity and field F1 and the seconds the extraction took. The held-out sets
 (samples/holdout, samples/holdout2: drawn by other engines, never used to write the
 profiles' words) are scored the same way; their scans are made on the fly from their
-PDFs with the sample scans' own recipe (300 dpi, deterministic).
+PDFs with the sample scans' own recipe (300 dpi, deterministic). So are the scans of
+samples/engine2 (families A and B drawn by Chromium, development samples of a second
+engine), and its bad text layer (the scan's pages with tesseract's English-model
+layer, as ``python -m malrapport.samples.scans`` makes badlayer); ``--sets engine2``
+runs its three sets.
 """
 from __future__ import annotations
 
@@ -28,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 FAMILY = {p.name: p.family for p in builtin_profiles()}  # profile → family letter
 LEARNED = "badlayer --ocr never, learned"
-SETS = {  # name: (PDF folder, gold folder, extra extract flags, scan it first)
+SETS = {  # name: (PDF folder, gold folder, extra extract flags, scan it first: True
+        # for a 300 dpi scan, "badlayer" for that scan under an English-model text layer)
     "digital": (SAMPLES / "pdf/digital", SAMPLES / "gold", [], False),
     "scan300": (SAMPLES / "pdf/scan300", SAMPLES / "gold", [], False),
     "scan200": (SAMPLES / "pdf/scan200", SAMPLES / "gold", [], False),
@@ -45,7 +50,12 @@ SETS = {  # name: (PDF folder, gold folder, extra extract flags, scan it first)
     "holdout scan300": (SAMPLES / "holdout/pdf", SAMPLES / "holdout/gold", [], True),
     "holdout2": (SAMPLES / "holdout2/pdf", SAMPLES / "holdout2/gold", [], False),
     "holdout2 scan300": (SAMPLES / "holdout2/pdf", SAMPLES / "holdout2/gold", [], True),
+    # families A and B drawn by a second engine (samples/engine2_html.py); scans on the fly
+    "engine2 digital": (SAMPLES / "engine2/pdf", SAMPLES / "engine2/gold", [], False),
+    "engine2 scan300": (SAMPLES / "engine2/pdf", SAMPLES / "engine2/gold", [], True),
+    "engine2 badlayer": (SAMPLES / "engine2/pdf", SAMPLES / "engine2/gold", [], "badlayer"),
 }
+GROUPS = {"engine2": ["engine2 digital", "engine2 scan300", "engine2 badlayer"]}
 
 
 def _f1(text: str, table: str) -> str:
@@ -53,12 +63,18 @@ def _f1(text: str, table: str) -> str:
     return m.group(1) if m else "?"
 
 
-def _scanned(folder: Path, into: Path) -> Path:
-    from malrapport.samples.scans import SCAN300, scan_pdf, seed_for
+def _scanned(folder: Path, into: Path, layer: bool = False) -> Path:
+    """300 dpi scans of ``folder``'s PDFs; with ``layer`` the scans' pages under an
+    invisible English-model text layer (the samples' badlayer recipe)."""
+    from malrapport.samples.scans import SCAN300, badlayer_pdf, scan_pdf, seed_for
 
     into.mkdir(parents=True, exist_ok=True)
     for pdf in sorted(folder.glob("*.pdf")):
-        scan_pdf(pdf, into / pdf.name, SCAN300, seed_for(pdf.stem, "300"))
+        jpegs = into / f"{pdf.stem}-pages" if layer else None
+        scan_pdf(pdf, into / pdf.name, SCAN300, seed_for(pdf.stem, "300"), jpeg_dir=jpegs)
+        if jpegs is not None:
+            badlayer_pdf(jpegs, into / pdf.name)
+            shutil.rmtree(jpegs)
     return into
 
 
@@ -113,9 +129,11 @@ def _evaluate(out: str, gold: Path) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
+    ap.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS) + list(GROUPS),
+                    help="sets to run; engine2 is its digital, scan300 and badlayer sets")
     ap.add_argument("--workers", default="2")
     args = ap.parse_args()
+    args.sets = [s for name in args.sets for s in GROUPS.get(name, [name])]
     titles: list[str] = []
     print("| sample set | family | files | pages | goals F1 | activities F1 | field_f1 | seconds |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -123,7 +141,7 @@ def main() -> int:
         folder, gold_dir, flags, scan = SETS[name]
         with tempfile.TemporaryDirectory() as tmp:
             if scan:
-                folder = _scanned(folder, Path(tmp) / "scans")
+                folder = _scanned(folder, Path(tmp) / "scans", layer=scan == "badlayer")
             out = str(Path(tmp) / "out")
             start = time.perf_counter()
             if name == LEARNED:

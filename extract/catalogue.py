@@ -17,9 +17,10 @@ from malrapport.extract.layout import Line
 from malrapport.extract.match import fold_words, match_at
 from malrapport.extract.profile import Profile
 from malrapport.normalize.labels import fold
-# Bullets as drawn, and as OCR reads them (the dot often comes out as « or », or is lost).
+# Bullets as drawn, and as OCR reads them (the dot often comes out as « or », a lone
+# letter or full stop, or is lost).
 BULLET_CHARS = "•·-–*»«©®+"
-BULLET_WORDS = {"e", "o", "°"}
+BULLET_WORDS = {"e", "o", "°", "."}  # a small bullet OCR read as a letter or a full stop
 MATCH_THRESHOLD = 88
 
 
