@@ -20,6 +20,7 @@ from malrapport.extract.profile import Profile
 from malrapport.extract.tables import Row
 from malrapport.extract.text import join_parts, strip_icon
 from malrapport.extract.warnings import Coverage, Warn
+from malrapport.normalize.confidence import word_evidence
 from malrapport.normalize.labels import fold
 from malrapport.schemas.records import ActivityRecord, GoalRecord, MeasureRecord
 
@@ -35,6 +36,7 @@ class ActivityDraft:
     status_line: str | None = None
     description: list[str] = field(default_factory=list)
     comment: list[str] = field(default_factory=list)
+    text_lines: list = field(default_factory=list)  # the lines under the row its text came from
 
     @property
     def current(self) -> str:
@@ -43,7 +45,7 @@ class ActivityDraft:
     def to_record(self, labels: frozenset[str]) -> ActivityRecord:
         words = self.row.words
         status = self.row.text("status") if "status" in self.row.cells else self.status_line
-        conf = sum(w.conf for w in words) / len(words) if words else 1.0
+        conf, reasons = word_evidence(words, [w for l in self.text_lines for w in l.words])
         end_text = self.row.text("end") or None
         end = first_date(self.row.cells.get("end")) or end_of_period(end_text)
         comment = [self.row.text("comment")] if self.row.text("comment") else []
@@ -57,7 +59,7 @@ class ActivityDraft:
             else None,
             responsible=self.row.text("responsible") or None,
             page=self.page, source="ocr" if any(w.source == "ocr" for w in words) else "text",
-            confidence=round(conf, 4))
+            confidence=round(conf, 4), reasons=reasons, box=box_of(self.row.lines, self.page))
 
 
 @dataclass
@@ -77,6 +79,17 @@ class GoalDraft:
     coverage: Coverage = field(default_factory=Coverage)
     warnings: list[Warn] = field(default_factory=list)
     row: Row | None = None  # the goals-table row it was read from
+    text_lines: list = field(default_factory=list)  # lines its assessment and texts came from
+
+
+def box_of(lines, page: int | None) -> tuple[float, ...] | None:
+    """(x0, top, x1, bottom) around the words of ``lines`` on ``page`` (a row cut by a
+    page break has lines on the next page too), or None when it has none there."""
+    words = [w for line in lines if line.page == page for w in line.words]
+    if not words:
+        return None
+    return (round(min(w.x0 for w in words), 2), round(min(w.top for w in words), 2),
+            round(max(w.x1 for w in words), 2), round(max(w.bottom for w in words), 2))
 
 
 def first_date(texts: list[str] | None):
@@ -120,13 +133,16 @@ def drafts_to_goals(drafts: list[GoalDraft], catalogue: Catalogue, profile: Prof
         ordinal = len(goals) + 1
         last_of_level[level] = ordinal
         area = catalogue.area_of(d.heading.text) or d.area
+        words = [w for line in d.heading.lines for w in line.words]
+        conf, reasons = word_evidence(words, [w for l in d.text_lines for w in l.words])
         goals.append(GoalRecord(
             number=d.heading.number, level=level, parent_number=parent,
             ordinal=ordinal, parent_ordinal=parent_ordinal,
             area=area, title=d.heading.text, title_raw=d.heading.text,
             assessment_raw=d.assessment_raw or None, assessment=d.assessment,
             comment=join_parts(d.comment), description=join_parts(d.description),
-            page=d.heading.page,
+            page=d.heading.page, source="ocr" if any(w.source == "ocr" for w in words) else "text",
+            confidence=round(conf, 4), reasons=reasons, box=box_of(d.heading.lines, d.heading.page),
             activities=tuple(a.to_record(labels) for a in d.activities),
             measures=tuple(with_note(d.measures, join_parts(d.measure_note)))))
         warnings.extend(d.warnings)

@@ -123,6 +123,9 @@ class _Parser:
     def _on_label(self, lab: Label) -> None:
         self.goal.has_content = True
         self.goal.coverage.use([lab.line] if lab.line else [])
+        if lab.line is not None:  # the words a field was read from: evidence for its confidence
+            owner = self.goal if self.activity is None or lab.name == "assessment" else self.activity
+            owner.text_lines.append(lab.line)
         if lab.name == "assessment":
             self.awaiting = "assessment"
             rest = strip_icon(lab.rest, self.labels)
@@ -177,6 +180,7 @@ class _Parser:
         lines = list(para.lines)
         if self.awaiting == "assessment":
             self._used(lines[:1])
+            self.goal.text_lines += lines[:1]
             self._take_assessment(strip_icon(lines[0].text, self.labels))
             lines = lines[1:]
             if not lines:
@@ -187,9 +191,11 @@ class _Parser:
         if self.table is None:
             if self.awaiting == "goal_comment":
                 self._used(lines)
+                self.goal.text_lines += lines
                 self.goal.comment.append(lines_text(lines))
             elif self.profile.goal_description and not self.goal.has_content:
                 self._used(lines)  # a paragraph of the goal's own, under its heading
+                self.goal.text_lines += lines
                 self.goal.description.append(lines_text(lines))
             else:
                 self._lost(lines, "text after the goal heading that is no label, "
@@ -360,6 +366,7 @@ class _Parser:
             self._lost(lines, "text under a table header before its first row")
             return
         self._used(lines)
+        act.text_lines += lines
         if "status" in act.slots[act.slot:] and act.status_line is None:
             for i, line in enumerate(lines):
                 status = self._status_line(line)

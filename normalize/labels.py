@@ -5,12 +5,15 @@ and all (``@ Pagaende enligt plan``, ``®) pagéende enligt``, ``Véntelage``),
 and return the key of the closest label when it is close enough (rapidfuzz
 ratio on the folded text), else None. The labels are those of a report
 family's profile (``extract/profiles/*.toml``: printed label → key); without
-one, those of FORMAT.md below.
+one, those of FORMAT.md below. ``status_match`` and ``assessment_match`` give
+the same key with the score it was matched at (100: the label exactly, once
+folded and cleaned of icons), which normalize/confidence.py weighs.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -72,11 +75,20 @@ def _folded(vocabulary: dict[str, str]) -> dict[str, str]:
     return folded
 
 
-def _best(query: str, choices: dict[str, str]) -> str | None:
+class LabelMatch(NamedTuple):
+    key: str | None
+    score: float  # 0-100: 100 exact (folded), else the fuzzy score it was chosen at
+
+
+NO_MATCH = LabelMatch(None, 0.0)
+EXACT = 100.0
+
+
+def _best(query: str, choices: dict[str, str]) -> LabelMatch:
     if not query:
-        return None
+        return NO_MATCH
     if query in choices:
-        return choices[query]
+        return LabelMatch(choices[query], EXACT)
     n_words = len(query.split())
     scored: list[tuple[float, str]] = []
     for label, key in choices.items():
@@ -89,26 +101,36 @@ def _best(query: str, choices: dict[str, str]) -> str | None:
     best_score, best_key = scored[0]
     runner_up = next((s for s, k in scored[1:] if k != best_key), 0.0)
     if best_score < LABEL_THRESHOLD or best_score - runner_up < LABEL_MARGIN:
-        return None
-    return best_key
+        return LabelMatch(None, best_score)
+    return LabelMatch(best_key, best_score)
 
 
 def status_key(raw: str | None, vocabulary: dict[str, str] | None = None) -> str | None:
     """The status key for a status label as extracted, or None if none is close."""
+    return status_match(raw, vocabulary).key
+
+
+def status_match(raw: str | None, vocabulary: dict[str, str] | None = None) -> LabelMatch:
+    """``status_key`` with the score the label was matched at."""
     if not raw:
-        return None
+        return NO_MATCH
     return _best(_clean(raw), _folded(vocabulary or STATUSES))
 
 
 def assessment_key(raw: str | None, vocabulary: dict[str, str] | None = None) -> str | None:
     """The assessment key for the text after the assessment label, or None."""
+    return assessment_match(raw, vocabulary).key
+
+
+def assessment_match(raw: str | None, vocabulary: dict[str, str] | None = None) -> LabelMatch:
+    """``assessment_key`` with the score the phrase was matched at."""
     if not raw:
-        return None
+        return NO_MATCH
     query = _clean(raw)
     choices = _folded(vocabulary or ASSESSMENTS)
-    key = _best(query, choices)
+    match = _best(query, choices)
     words = query.split()
-    if key is None and words and fuzz.ratio(words[0], _ASSESSMENT_LABEL) >= 75:
+    if match.key is None and words and fuzz.ratio(words[0], _ASSESSMENT_LABEL) >= 75:
         # the label itself came along ("Beddmning Delvis uppfyllt")
-        key = _best(" ".join(words[1:]), choices)
-    return key
+        match = _best(" ".join(words[1:]), choices)
+    return match

@@ -22,12 +22,13 @@ from malrapport.schemas.records import (
     WarningRecord,
 )
 
-from .labels import assessment_key, status_key
+from .confidence import LabelScores, with_confidence
+from .labels import assessment_match, status_match
 from .numbers import parse_number
 from .plan_year import plan_year, year_span
 from .repair import Repairer, get_repairer
 from .seen import SeenSpellings
-from .typography import repair_dashes
+from .typography import OcrTypography
 from .learned import with_learned
 from .repairs import Evidence, repair_rows
 from .vocabulary import Vocabulary, load_vocabulary, official_municipality
@@ -67,10 +68,12 @@ def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None,
         archive_titles=frozenset(own.goals) if own else frozenset(),
         vocab_words=shipped.words, vocab_titles=frozenset(shipped.goals), seen=seen)
     fix = _Fixer(repairer, degraded, seen, statuses, assessments, ocr_text, evidence)
+    if ocr_text:  # the dash, per cent and hashtag readings, with the report as context
+        fix.typography = OcrTypography(text, repairer.lexicon)
     goals = tuple(_normalize_goal(g, fix) for g in report.goals)
     goals = _with_plan_years(goals, report.year, year_span(report.title))
     at = ("reports", None, None, None)
-    return dataclasses.replace(
+    normalized = dataclasses.replace(
         report,
         municipality=fix.checked(report.municipality, official_municipality(
             fix.text(report.municipality)), _at(at, "municipality")),
@@ -81,6 +84,7 @@ def normalize_report(report: ReportRecord, vocab: Vocabulary | None = None,
         text_quality=quality,
         repairs=tuple(fix.repairs),
     )
+    return with_confidence(normalized, fix.label_scores, statuses, assessments)
 
 
 def _at(where: tuple, field_name: str) -> tuple:
@@ -114,20 +118,26 @@ class _Fixer:
         self.evidence = evidence or Evidence()
         self.repairs: list[RepairRecord] = []
         self.ocr_text = ocr_text
+        self.typography = OcrTypography()
         self.degraded = degraded
         self.seen = seen if seen is not None else SeenSpellings()
         self.statuses, self.assessments = statuses, assessments
         self.warnings: list[WarningRecord] = []
+        self.label_scores = LabelScores()  # how sure each status and assessment match was
 
-    def status(self, raw: str | None, page: int | None) -> str | None:
-        key = status_key(raw, self.statuses)
+    def status(self, raw: str | None, page: int | None, row: tuple | None = None) -> str | None:
+        key, score = status_match(raw, self.statuses)
+        if row is not None:
+            self.label_scores.statuses[row] = score
         if raw and key is None:
             self.warnings.append(WarningRecord(page, "unknown_status", f"the status {raw!r} is "
                                                "none of the profile's statuses", raw))
         return key
 
-    def assessment(self, raw: str | None, page: int | None) -> str | None:
-        key = assessment_key(raw, self.assessments)
+    def assessment(self, raw: str | None, page: int | None, ordinal: int | None = None) -> str | None:
+        key, score = assessment_match(raw, self.assessments)
+        if ordinal is not None:
+            self.label_scores.assessments[ordinal] = score
         if raw and key is None:
             self.warnings.append(WarningRecord(page, "unknown_assessment", f"the assessment "
                                                f"{raw!r} is none of the profile's assessments", raw))
@@ -138,7 +148,7 @@ class _Fixer:
             return None
         fixed = self.repairer.repair_text(_nfc(value), self.degraded, self.seen)
         if self.ocr_text:
-            fixed = repair_dashes(fixed)
+            fixed = self.typography.repair(fixed)
         return self.checked(value, fixed if fixed.strip() else None, where)
 
     def title(self, value: str | None, number: str | None = None,
@@ -150,7 +160,7 @@ class _Fixer:
             value = _LEADING_NUMBER.sub("", value, count=1)
         fixed = self.repairer.repair_title(value, self.degraded, self.seen)
         if self.ocr_text and fixed not in self.repairer.vocabulary.goal_set:
-            fixed = repair_dashes(fixed)  # a known title keeps its own dashes
+            fixed = self.typography.repair(fixed)  # a known title keeps its own dashes
         return self.checked(value, fixed if fixed.strip() else None, where, title=True)
 
     def checked(self, raw: str | None, fixed: str | None, where: tuple | None,
@@ -167,7 +177,7 @@ def _normalize_goal(goal: GoalRecord, fix: _Fixer) -> GoalRecord:
     return dataclasses.replace(
         goal,
         title=fix.title(goal.title_raw, goal.number, _at(at, "title")) or goal.title,
-        assessment=goal.assessment or (fix.assessment(goal.assessment_raw, goal.page)
+        assessment=goal.assessment or (fix.assessment(goal.assessment_raw, goal.page, goal.ordinal)
                                        if goal.assessment_raw else None),
         comment=fix.text(goal.comment, _at(at, "comment")),
         description=fix.text(goal.description, _at(at, "description")),
@@ -185,8 +195,8 @@ def _normalize_activity(activity: ActivityRecord, fix: _Fixer, goal_ordinal=None
     return dataclasses.replace(
         activity,
         title=fix.title(activity.title_raw, where=_at(at, "title")) or activity.title,
-        status=fix.status(activity.status_raw, activity.page) if activity.status_raw
-        else activity.status,
+        status=fix.status(activity.status_raw, activity.page, (goal_ordinal, ordinal))
+        if activity.status_raw else activity.status,
         responsible=fix.text(activity.responsible, _at(at, "responsible")),
         description=fix.text(activity.description, _at(at, "description")),
         comment=fix.text(activity.comment, _at(at, "comment")),
