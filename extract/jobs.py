@@ -43,8 +43,9 @@ class FileScan:
     report_id: str | None = None
     pages: list[PageWords | None] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # 0-based indexes still to OCR
-    # Unrepaired: finish_report(defer=True); a list: a file of several reports
-    report: ReportRecord | Unrepaired | list[ReportRecord] | None = None
+    # Unrepaired: finish_report(defer=True); a list: a file of several reports (a part
+    # Unrepaired when it waits for the batch's vocabulary)
+    report: ReportRecord | Unrepaired | list[ReportRecord | Unrepaired] | None = None
     error: tuple[str, str] | None = None  # (kind, message)
     # 1-based text-layer pages without a word: "blank" (nothing drawn on them) or
     # "no_text" (images or drawings, not read: --ocr never); see _empty_page_warnings
@@ -255,41 +256,65 @@ def finish_report(scan: FileScan, options: ExtractOptions, learned=None,
     profiles = resolve_profiles(options.profiles)
     readings = read_reports(pages, scan.report_id, scan.source_file, profiles)
     if len(readings) > 1:  # several reports bound into one file: a list of them
-        return _several(readings, scan, pages, options, learned)
+        return _several(readings, scan, pages, options, learned, defer)
     reading = readings[0]
     report = reading.report
     if not report.goals:
         raise _unknown_layout(report, pages, options, reading.fits)
     report = _with_empty_page_warnings(report, scan, pages)
     profile = reading.profile
-    ocr_text = any(p.source == "ocr" or any(w.invisible for w in p.words[:20]) for p in pages)
-    unrepaired = Unrepaired(report, profile.statuses, profile.assessments, ocr_text)
-    if defer and (ocr_text or _needs_repair(report, options)):
+    unrepaired = Unrepaired(report, profile.statuses, profile.assessments, _ocr_text(pages))
+    if defer and _waits(unrepaired, options):
         return unrepaired
     return repair_report(unrepaired, options, learned)
 
 
+def _ocr_text(pages: list[PageWords]) -> bool:
+    """The words came from OCR: ours, or a scan's invisible text layer."""
+    return any(p.source == "ocr" or any(w.invisible for w in p.words[:20]) for p in pages)
+
+
+def _waits(unrepaired: Unrepaired, options: ExtractOptions) -> bool:
+    """Does the report's text need repair (OCR, or a text layer that lost its diacritics),
+    so that it waits for the batch's learned vocabulary?"""
+    return unrepaired.ocr_text or _needs_repair(unrepaired.report, options)
+
+
 def _several(readings, scan: FileScan, pages: list[PageWords], options: ExtractOptions,
-             learned=None) -> list[ReportRecord]:
+             learned=None, defer: bool = False) -> list[ReportRecord | Unrepaired]:
     """The reports of a file that holds several (``extract/pageorder.py``), each with
-    its own pages' warnings, normalised here (none waits for the batch's vocabulary)."""
-    ocr_text = any(p.source == "ocr" or any(w.invisible for w in p.words[:20]) for p in pages)
-    out = []
+    its own pages' warnings. With ``defer``, a part whose text needs repair comes back
+    ``Unrepaired`` (the clean ones normalised: they teach the batch's vocabulary), so
+    that it waits for the batch's vocabulary like a whole report (``repair_report``)."""
+    parts = []
     for reading in readings:
         report = reading.report
         own = [p for p in pages if report.first_page <= p.number <= report.last_page]
         report = _with_empty_page_warnings(report, scan, own)
         profile = reading.profile
-        out.append(repair_report(Unrepaired(report, profile.statuses, profile.assessments,
-                                            ocr_text), options, learned))
-    return out
+        parts.append(Unrepaired(report, profile.statuses, profile.assessments, _ocr_text(own)))
+    waits = [defer and _waits(u, options) for u in parts]
+    return [u if wait else repair_report(u, options, learned) for u, wait in zip(parts, waits)]
 
 
-def repair_report(unrepaired: Unrepaired, options: ExtractOptions, learned=None) -> ReportRecord:
-    """Normalise a report read earlier, with what the archive learned (per municipality)."""
+def waiting(report) -> bool:
+    """A report (or the reports of one file) still to be repaired with the batch's
+    vocabulary: ``Unrepaired``, or a list holding one."""
+    if isinstance(report, list):
+        return any(isinstance(r, Unrepaired) for r in report)
+    return isinstance(report, Unrepaired)
+
+
+def repair_report(unrepaired, options: ExtractOptions, learned=None):
+    """Normalise a report read earlier, with what the archive learned (per municipality);
+    for the reports of one file (a list), each part still ``Unrepaired`` (the others are
+    normalised already)."""
     from malrapport.normalize.records import normalize_report
     from malrapport.normalize.vocabulary import load_vocabulary
 
+    if isinstance(unrepaired, list):
+        return [repair_report(u, options, learned) if isinstance(u, Unrepaired) else u
+                for u in unrepaired]
     return normalize_report(unrepaired.report, load_vocabulary(list(options.vocab_files)),
                             statuses=unrepaired.statuses, assessments=unrepaired.assessments,
                             ocr_text=unrepaired.ocr_text, learned=learned)

@@ -7,6 +7,8 @@ rules of Swedish grammar:
   inside one ("Projektet är fortsatt pausat");
 * between an article and a noun in the definite form stands an adjective,
   never an infinitive ("det svåra samtalet", not "det svara samtalet");
+* after an indefinite article stands a noun or an adjective, never a finite verb
+  that is nothing else ("ett år i taget", not "ett är i taget");
 * OCR runs a very common short word into the next ("ikommunal", "Tareda").
 """
 from __future__ import annotations
@@ -17,8 +19,18 @@ from .hunspell import LEMMA
 from .lexicon import Lexicon, fold
 
 ARTICLES = frozenset({"den", "det", "de", "denna", "detta", "dessa"})
+INDEFINITE = frozenset({"en", "ett"})
+# finite verbs that are no noun or adjective as well (not "får": the sheep; not "var")
+FINITE_ONLY = frozenset({"är", "blir", "bör", "har", "hade", "kan", "ska", "skall", "vill",
+                         "måste", "finns", "gäller"})
+
 HEAD_MIN_ZIPF = 6.0    # a word run together with the next: "i", "på", "ta", "av" ...
 JOIN_MIN_ZIPF = 4.0    # ... and a frequent word after it
+
+
+def finite_after_article(prev: str, form: str) -> bool:
+    """A finite verb right after an indefinite article: "ett är" (where "ett år" is meant)."""
+    return prev in INDEFINITE and form.lower() in FINITE_ONLY
 
 
 def definite(fold_word: str) -> bool:

@@ -37,6 +37,7 @@ COMPOUND_DISCOUNT = 2.0  # ... else its weakest part's Zipf minus this
 PART_ZIPF = 3.0        # a linking form ("hälso") as a compound part
 HEAD_WEIGHT = 0.7      # share of a compound's last part in its score
 FALLBACK_ZIPF = 3.0    # a corpus word the lexicon has no frequency for
+_ACCENTED = frozenset("åäöÅÄÖ")
 _TOKEN_RE = re.compile(r"[^\W_]+|[.!?:;]")
 _BOUNDARY = set(".!?:;")
 
@@ -115,9 +116,15 @@ class LanguageModel:
                 z = max(COMPOUND_ZIPF, HEAD_WEIGHT * head + (1 - HEAD_WEIGHT) * modifier - COMPOUND_DISCOUNT)
             else:
                 z = UNKNOWN_ZIPF
-        if z < VOCAB_MAX_ZIPF and form.lower() in self.vocab_words:
+        if z < VOCAB_MAX_ZIPF and form.lower() in self.vocab_words and not self._plain_kin(form):
             z += VOCAB_BONUS  # a domain word; common words need no help
         return z
+
+    def _plain_kin(self, form: str) -> bool:
+        """A word without å/ä/ö that is also a word with them ("far", "får"): that the
+        vocabulary spells it so says only that it exists, not which is meant."""
+        return not _ACCENTED.intersection(form) and any(
+            f != form.lower() for f in self.lexicon.words_by_fold(fold(form)))
 
     def _part_zipf(self, part: str) -> float:
         z = self.lexicon.zipf(part) or self._corpus_zipf(part)

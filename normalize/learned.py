@@ -53,6 +53,14 @@ def learned_rows(report: ReportRecord, texts: Iterable[str]) -> list[dict]:
             for (term, kind), n in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0]))]
 
 
+def taught_rows(report: ReportRecord) -> list[dict]:
+    """The rows a normalised report adds to ``vocabulary/``: ``learned_rows`` of its text
+    when it is clean (``text_quality``), none otherwise."""
+    from .records import report_texts
+
+    return learned_rows(report, report_texts(report)) if report.text_quality == "clean" else []
+
+
 def learned_vocabularies(rows: Iterable[dict]) -> dict[str, Vocabulary]:
     """Rows of ``vocabulary/`` (any number of reports) → a Vocabulary per municipality.
 

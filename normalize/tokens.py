@@ -20,7 +20,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .grammar import ARTICLES, WordClasses, definite
+from rapidfuzz import process
+from rapidfuzz.distance import Hamming
+
+from .grammar import ARTICLES, WordClasses, definite, finite_after_article
 from .hunspell import BEGIN, WORD
 from .language import START, LanguageModel
 from .lexicon import Lexicon, fold
@@ -38,6 +41,13 @@ SETTLED_MARGIN = 1.0   # ... where its likeliest spelling leads the next by this
 KEEP_BONUS = 0.0       # a valid word stays unless another spelling is clearly likelier
 KEEP_COMPOUND = 0.2    # ... less so a word that is valid only as a compound
 MAX_VARIANTS = 48
+# A word that is no word may be a vocabulary word (the municipality's own, learned from
+# its clean reports, or the shipped one) with letters OCR misread beyond diacritics
+# ("hilsofrimjande" for "hälsofrämjande", "stjarmmarkning" for "stjärnmärkning"):
+NEAR_MIN_LETTERS = 8   # ... alone from this length, one misread letter in NEAR_PER_LETTERS
+NEAR_PER_LETTERS = 7
+NEAR_SHORT_LETTERS = 4  # shorter words (one misread letter) only where both neighbours
+NEAR_COST = 2.0        # ... are seen beside the vocabulary word ("ett Skat utbud"); per letter
 
 # multi-character glyphs first: (noisy text, fold letters, accent required, cost).
 # Cost 0.0 marks a glyph that only OCR writes; > 0 a reading that also occurs in
@@ -72,6 +82,7 @@ _SECONDARY_PLAIN: dict[str, tuple[str, ...]] = {"i": ("l",), "w": ("v", "vv")}
 NOISE_CHARS = frozenset("&6¢éèê")
 _MULTI_NOISE = ("ii", "dé")
 _ACCENTED = frozenset("åäöÅÄÖ")
+_VOWELS = frozenset("aeiouy")
 _LONE_WORDS = frozenset("iåäöoae")   # one-letter words (or letters OCR keeps alone)
 LONE_MIN_ZIPF = 5.5    # a lone letter becomes only a very common word: "r" -> "är", "p" -> "på"
 
@@ -91,6 +102,7 @@ class Candidate:
     parts: tuple[str, ...] = ()   # compound parts; () for a dictionary form
     identity: bool = False
     score: float | None = None    # a loose split's own score, in place of the language model's
+    near: bool = False            # a vocabulary word with letters misread beyond diacritics
 
     @property
     def compound(self) -> bool:
@@ -195,6 +207,12 @@ class TokenRepairer:
         for w in vocab_words:
             self.vocab_folds.setdefault(fold(w), set()).add(w)
         self.vocab_words = frozenset(vocab_words)
+        # vocabulary words with å/ä/ö by length, folded: what a misread word may be (near)
+        self.near_words: dict[int, dict[str, list[str]]] = {}
+        for w in self.vocab_words:
+            if len(w) >= NEAR_SHORT_LETTERS and _ACCENTED.intersection(w) and w.isalpha():
+                self.near_words.setdefault(len(w), {}).setdefault(fold(w), []).append(w)
+        self.near_keys = {n: list(words) for n, words in self.near_words.items()}
         self.grammar = WordClasses(lexicon)
         self.candidates = functools.lru_cache(maxsize=100_000)(self._candidates)
         self.lost_letter = functools.lru_cache(maxsize=64)(self._lost_letter)
@@ -238,6 +256,18 @@ class TokenRepairer:
         if degraded and not identity:
             # a letter OCR dropped ("kning" -> "ökning"), dictionary forms only
             self._collect(found, token, insertion_variants(token), before_hyphen, direct_only=True)
+        if degraded and not identity and not found:
+            # nothing else: a consonant read for å, ä or ö inside a compound
+            # ("budgetuppfdljning"; a vowel read for another, "loggrar", may be meant)
+            self._collect(found, token, [v for v in fold_variants(token, True)
+                                         if v.secondary and _consonant_misread(token, v)],
+                          before_hyphen, direct_only=False, rare_compounds=True)
+        if degraded and not identity and (not found or len(token) < NEAR_MIN_LETTERS):
+            # a vocabulary word with a letter misread beyond diacritics; a short one only
+            # beside the neighbours it is seen with (``repair``)
+            for c in self._near(token):
+                if c.form not in found:
+                    found[c.form] = c
         if not identity and not found:
             for c in loose_variants(self.lexicon, token):
                 if c.form not in found or c.cost < found[c.form].cost:
@@ -253,10 +283,45 @@ class TokenRepairer:
             found[token] = Candidate(token, 0.0, parts, identity=True)
         return tuple(found.values())
 
+    def _near(self, token: str) -> list[Candidate]:
+        """Vocabulary words with å/ä/ö that ``token`` (no word) spells with a few letters
+        misread beyond diacritics: same length, at most one letter in NEAR_PER_LETTERS
+        different in fold space (one for a word shorter than NEAR_MIN_LETTERS), and only
+        the single nearest (a tie says nothing)."""
+        n = len(token)
+        words = self.near_words.get(n)
+        if not words or (not token.isalpha() and not has_noise(token)):
+            return []
+        limit = max(1, n // NEAR_PER_LETTERS) if n >= NEAR_MIN_LETTERS else 1
+        keys = self.near_keys[n]
+        best: dict[str, int] = {}
+        for v in fold_variants(token, False)[:4]:
+            if len(v.key) != n:
+                continue
+            for key, d, _ in process.extract(v.key, keys, scorer=Hamming.distance,
+                                             score_cutoff=limit, limit=None):
+                for form in words[key] if d > 0 else ():
+                    if _case_fits(token, form):
+                        best[form] = min(d, best.get(form, d))
+        if not best:
+            return []
+        nearest = min(best.values())
+        forms = [f for f, d in best.items() if d == nearest]
+        if len({fold(f) for f in forms}) > 1:
+            return []
+        return [Candidate(f, NEAR_COST * nearest, near=True) for f in forms]
+
+    def _beside(self, form: str, prev: str, next_fold: str) -> bool:
+        """Is ``form`` seen (corpus, vocabulary phrases) after ``prev`` and before ``next_fold``?"""
+        w = form.lower()
+        return (prev, w) in self.model.left and (w, next_fold) in self.model.right
+
     def settled(self, token: str, degraded: bool) -> str | None:
         """The spelling of ``token`` when it is settled without context: the token is
         no word as it stands and one accented spelling is clearly the likeliest."""
-        cands = self.candidates(token, False, degraded)
+        # (a short misread word is a vocabulary word only beside its neighbours: not here)
+        cands = [c for c in self.candidates(token, False, degraded)
+                 if not (c.near and len(token) < NEAR_MIN_LETTERS)]
         if not cands or any(c.identity or c.score is not None for c in cands):
             return None
         scored = sorted(((self.model.unigram(c.form, c.parts) - c.cost, c.form) for c in cands),
@@ -271,10 +336,12 @@ class TokenRepairer:
         return tuple(c for c in found.values() if self.lexicon.zipf(c.form) >= LONE_MIN_ZIPF)
 
     def _collect(self, found: dict[str, Candidate], token: str, variants, before_hyphen: bool,
-                 direct_only: bool) -> None:
+                 direct_only: bool, rare_compounds: bool = False) -> None:
         for v in variants:
-            # a rare confusion must land on a dictionary word, not a compound
-            for form, parts in self._forms(v.key, before_hyphen, direct_only or v.secondary):
+            # a rare confusion must land on a dictionary word, not a compound (unless
+            # nothing else is found: ``rare_compounds``)
+            direct = direct_only or (v.secondary and not rare_compounds)
+            for form, parts in self._forms(v.key, before_hyphen, direct):
                 if not _accents_fit(form, v.key, v.required) or not _case_fits(token, form):
                     continue
                 cost = v.cost + PRIMARY_COST * _changes(form, v.key)
@@ -318,10 +385,14 @@ class TokenRepairer:
         for c in cands:
             if c.score is not None and token[:1].isupper() and prev != START and not has_noise(token):
                 continue  # a capitalised word inside a sentence may be a name: no loose split
+            if c.near and len(token) < NEAR_MIN_LETTERS and not self._beside(c.form, prev, next_fold):
+                continue  # a short word misread: only where both neighbours are seen beside it
             base = self.model.unigram(c.form, c.parts) if c.score is None else c.score
             score = base + self.model.context(c.form, prev, next_fold) - c.cost
             if prev in ARTICLES and definite(next_fold) and self.grammar.is_infinitive(c.form):
                 score -= ARTICLE_VERB_PENALTY   # "det svara samtalet": an adjective goes there
+            if not c.identity and finite_after_article(prev, c.form):
+                score -= ARTICLE_VERB_PENALTY   # "ett ar i taget": "år", not "är"
             if c.identity:
                 score += KEEP_COMPOUND if c.parts else KEEP_BONUS
             elif inside and self.grammar.is_imperative(c.form):
@@ -332,11 +403,25 @@ class TokenRepairer:
                 best, best_score = c, score
         if best is None or best.identity:
             return token
+        if best.near and fold(token[:1]) != fold(best.form[:1]) and not token.isupper():
+            # the first letter itself was misread ("Skat" for "ökat"): its case tells nothing
+            first = best.form[:1].upper() if prev == START or titled else best.form[:1]
+            return first + best.form[1:]
         if (degraded and inside and not titled and token[:1] in "AO" and token[1:].islower()
                 and best.form[:1] in "åäö"):
             # OCR reads a lower-case å, ä or ö as a capital: "personer Over 65" is "över"
             return best.form
         return apply_case(token, best.form)
+
+
+def _consonant_misread(token: str, v: Variant) -> bool:
+    """Is every letter ``v`` changes a consonant OCR read for å, ä or ö (``d`` in
+    "budgetuppfdljning"), not a vowel that may be meant as it stands?"""
+    low = fold(token)
+    if len(low) != len(v.key):
+        return False
+    changed = [(a, b) for a, b in zip(low, v.key) if a != b and a not in NOISE_CHARS]
+    return bool(changed) and all(a not in _VOWELS and b in "ao" for a, b in changed)
 
 
 def _changes(form: str, key: str) -> int:

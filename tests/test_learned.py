@@ -37,8 +37,9 @@ def titles_of(out: Path, pdf: Path) -> set[str]:
         set(acts[acts.report_id == rid.iloc[0]].title)
 
 
-def extract(out: Path, *pdfs: Path):
-    return run_cli("extract", *pdfs, "-o", out, "--ocr", "never", "--quiet", "--workers", "1")
+def extract(out: Path, *pdfs: Path, ok=(0,)):
+    return run_cli("extract", *pdfs, "-o", out, "--ocr", "never", "--quiet", "--workers", "1",
+                   ok=ok)
 
 
 @pytest.fixture(scope="module")
@@ -88,22 +89,136 @@ def test_a_later_run_learns_from_the_vocabulary_of_an_earlier_one(one_batch, tmp
     assert titles_of(out, BAD) == titles_of(one_batch, BAD)
 
 
+OPEN_HOOK = """
+import os
+
+def hook(stage, path, index):
+    if stage == "open":
+        with open(os.environ["OPENED_LOG"], "a", encoding="utf-8") as fh:
+            fh.write(os.path.basename(path) + "\\n")
+"""
+
+
+def logging_opens(tmp_path: Path) -> tuple[dict, Path]:
+    """An environment whose extract runs log the name of every file a scan job opens."""
+    import os
+
+    from malrapport.extract.jobs import TEST_HOOK_ENV
+
+    (tmp_path / "openlog.py").write_text(OPEN_HOOK, encoding="utf-8")
+    log = tmp_path / "opened.txt"
+    env = dict(os.environ, OPENED_LOG=str(log))
+    env[TEST_HOOK_ENV] = "openlog:hook"
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
+    return env, log
+
+
 def test_a_report_waiting_for_its_repair_survives_an_interrupted_run(one_batch, tmp_path):
     """An interrupted run leaves the read report in .pending/; the next run repairs
     it without reading the file again, and the output is the uninterrupted run's."""
     out = tmp_path / "out"
-    extract(out, *NEWER)
+    extract(out, NEWER[0])
     options = ExtractOptions(ocr="never")
     scan = scan_file(BAD, str(BAD), options, defer=True)
     assert type(scan.report).__name__ == "Unrepaired"
-    Pending(out, EXTRACTOR_VERSION).put(scan.report, str(BAD))
+    pending = Pending(out, EXTRACTOR_VERSION)
+    pending.put(scan.report, str(BAD))
+    assert pending.get(scan.report_id) == scan.report  # what the next run takes
     moved = tmp_path / "elsewhere" / BAD.parent.name / BAD.name
     moved.parent.mkdir(parents=True)
     shutil.copy(BAD, moved)
     # the same bytes: the report is taken from .pending/, not read again
-    proc = extract(out, moved, *NEWER)
-    assert "1 done" in proc.stderr and "2 skipped" in proc.stderr
+    env, opened = logging_opens(tmp_path)
+    proc = run_cli("extract", moved, *NEWER, "-o", out, "--ocr", "never", "--quiet",
+                   "--workers", "1", env=env, ok=(0, 3))
+    assert "2 done" in proc.stderr and "1 skipped" in proc.stderr
+    # the newer report not extracted before is read; the waiting one is not
+    assert opened.read_text(encoding="utf-8").split() == [NEWER[1].name]
     assert titles_of(out, moved) == titles_of(one_batch, BAD)
+    assert not any((out / ".pending").glob("*.json"))
+
+
+# --- a file that holds several reports ----------------------------------------------
+
+OTHER_BAD = SAMPLES / "pdf" / "badlayer" / "sjovik-2022-t1.pdf"  # Sjövik, another town
+
+
+def joined(path: Path, *pdfs: Path) -> Path:
+    """One PDF of the pages of ``pdfs`` in turn (an archive's bundling of reports)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        for page in PdfReader(pdf).pages:
+            writer.add_page(page)
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def part_titles(out: Path, name: str) -> list[set[str]]:
+    """The goal and activity titles of each report read from the file ``name``, in page order."""
+    reports = pd.read_parquet(out / "reports")
+    parts = reports[reports.source_file.str.endswith(name)].sort_values("first_page")
+    goals, acts = pd.read_parquet(out / "goals"), pd.read_parquet(out / "activities")
+    return [set(goals[goals.report_id == rid].title) | set(acts[acts.report_id == rid].title)
+            for rid in parts.report_id]
+
+
+def test_the_parts_of_a_joined_file_wait_for_the_batch_vocabulary(one_batch, alone, tmp_path):
+    """A bad-layer report bound into one file with another municipality's, read before
+    the clean reports of its own: its part is repaired with what those taught, as
+    the same report alone in its own file is."""
+    pdf = joined(tmp_path / "bound.pdf", BAD, OTHER_BAD)
+    out = tmp_path / "out"
+    extract(out, pdf, *NEWER, ok=(0, 3))  # the joined file first: its parts must still wait
+    ange, _other = part_titles(out, pdf.name)
+    assert TAUGHT <= ange and not TAUGHT & alone
+    assert ange == titles_of(one_batch, BAD)
+    reports = pd.read_parquet(out / "reports")
+    assert sorted(reports[reports.source_file.str.endswith(pdf.name)].text_quality) == ["ocr", "ocr"]
+    assert not any((out / ".pending").glob("*.json"))
+
+
+def test_a_clean_part_teaches_the_other_part_of_its_file(tmp_path):
+    """A born-digital report and a bad-layer report of the same municipality in one
+    file: the clean part teaches the other one in the same run."""
+    pdf = joined(tmp_path / "bound.pdf", NEWER[0], BAD)
+    out = tmp_path / "out"
+    extract(out, pdf)
+    clean, bad = part_titles(out, pdf.name)
+    assert TAUGHT <= clean and TAUGHT <= bad
+    vocab = pd.read_parquet(out / "vocabulary")
+    reports = pd.read_parquet(out / "reports").sort_values("first_page")
+    assert list(reports.text_quality) == ["clean", "ocr"]
+    assert set(vocab.report_id) == {reports.report_id.iloc[0]}  # learned from the clean part
+
+
+def test_the_parts_of_a_joined_file_survive_an_interrupted_run(tmp_path):
+    """An interrupted run leaves a joined file's parts in .pending/ (the clean one
+    normalised, the other waiting); the next run writes them without reading the file
+    again, as an uninterrupted run does."""
+    pdf = joined(tmp_path / "bound.pdf", NEWER[0], BAD)
+    whole = tmp_path / "whole"
+    extract(whole, pdf, NEWER[1])
+    out = tmp_path / "out"
+    scan = scan_file(pdf, str(pdf), ExtractOptions(ocr="never"), defer=True)
+    kinds = [type(part).__name__ for part in scan.report]
+    assert kinds == ["ReportRecord", "Unrepaired"]
+    pending = Pending(out, EXTRACTOR_VERSION)
+    pending.put(scan.report, str(pdf))
+    assert pending.get(scan.report_id) == scan.report
+    env, opened = logging_opens(tmp_path)
+    proc = run_cli("extract", pdf, NEWER[1], "-o", out, "--ocr", "never", "--quiet",
+                   "--workers", "1", env=env, ok=(0, 3))
+    assert "2 done" in proc.stderr, proc.stderr
+    assert opened.read_text(encoding="utf-8").split() == [NEWER[1].name]  # not the joined file
+    assert part_titles(out, pdf.name) == part_titles(whole, pdf.name)
+    for table in ("reports", "vocabulary", "repairs"):
+        a = pd.read_parquet(out / table).drop(columns=["extracted_at"], errors="ignore")
+        b = pd.read_parquet(whole / table).drop(columns=["extracted_at"], errors="ignore")
+        assert a.astype(str).sort_values(list(a.columns)).values.tolist() == \
+            b.astype(str).sort_values(list(b.columns)).values.tolist(), table
     assert not any((out / ".pending").glob("*.json"))
 
 
