@@ -9,7 +9,13 @@ writes
   with ``malrapport.samples.scans`` into ``OUT/.scan-sources`` when the samples
   folder has none);
 - ``OUT/long/scan-<N>p.pdf``: one scanned report of N pages, the scan pages
-  concatenated with pypdfium2 (for peak memory).
+  concatenated with pypdfium2 (for peak memory);
+- with ``--scale N``: ``OUT/scale-N/NNNN-<municipality>-<year>.pdf``, N digital
+  reports over 10 years x 4 municipalities (``scale_archive``): one family A
+  sample (``sjovik-2022-t1``) rendered with reportlab once per municipality and
+  year, its name and year replaced and a quarter of its goals new each year
+  (so the key registry grows with the years), then copied round robin with
+  varied bytes as below. Rendering the 40 templates takes about a second.
 
 Every copy differs from its source in one place only, the first file ID in the
 trailer (``/ID [<hex>…``), rewritten with as many hex digits, so the copy is the
@@ -112,17 +118,93 @@ def make_archive(out: Path, digital: int = 200, scanned: int = 40,
     return made
 
 
+# --- the scale archive: 10 years x 4 municipalities -----------------------------
+
+SCALE_TEMPLATE = "sjovik-2022-t1"  # family A, 5 pages, 12 goals
+SCALE_MUNICIPALITIES = ("Sjövik", "Norrfors", "Ånge", "Bräcke")
+SCALE_YEARS = tuple(range(2015, 2025))
+# Words of the goals that are new in a year (two each, so new goals share at most
+# one telling word with another).
+_NEW_GOAL_WORDS = (
+    "biblioteket badhuset cykelvägar skolskjutsen matsalen idrottshallen "
+    "kulturskolan lekplatser gatubelysningen vattenverket avloppet parkerna "
+    "föreningslivet turismen hemtjänsten äldreboendet fritidsgården musikskolan "
+    "naturreservatet kollektivtrafiken bredbandet återvinningen skogsbruket "
+    "jordbruket besöksnäringen hamnen flygplatsen järnvägen simhallen ishallen "
+    "elljusspåret vandringslederna fiskevården viltvården brandskyddet "
+    "räddningstjänsten krisberedskapen dricksvattnet solenergin vindkraften "
+    "laddstolparna mötesplatserna ungdomsrådet pensionärsrådet integrationen "
+    "språkundervisningen läxhjälpen sommarjobben praktikplatserna lärlingarna "
+    "vuxenutbildningen folkhögskolan studieförbunden hembygdsgården konsthallen "
+    "teatern biografen").split()
+
+
+def _scale_gold(template: dict, municipality: str, year: int, new_from: int) -> dict:
+    """``template`` as the report of ``municipality`` and ``year``: names and year
+    replaced, and the ks goals whose turn it is this year given new titles."""
+    import json
+
+    base_year = template["report"]["year"]
+    text = json.dumps(template, ensure_ascii=False)
+    text = text.replace(template["report"]["municipality"].split()[0], municipality)
+    text = re.sub(rf"(?<!\d){base_year}(?!\d)", str(year), text)
+    gold = json.loads(text)
+    k = year - SCALE_YEARS[0]
+    words, n = _NEW_GOAL_WORDS, new_from
+    for i, goal in enumerate(gold["goals"]):
+        if goal["level"] == "ks" and (i + k) % 4 == 0 and k:
+            a, b = words[n % len(words)], words[(n * 7 + 3) % len(words)]
+            goal["title"] = f"{a.capitalize()} och {b} ska bli bättre."
+            n += 1
+    return gold
+
+
+def scale_templates(out: Path) -> list[Path]:
+    """One PDF per municipality and year (``OUT/.scale-templates``), made once."""
+    from malrapport.samples.generate import GOLD_DIR, load_gold, render_pdf
+
+    template = load_gold(GOLD_DIR / f"{SCALE_TEMPLATE}.json")
+    folder = out / ".scale-templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for m, municipality in enumerate(SCALE_MUNICIPALITIES):
+        for year in SCALE_YEARS:
+            dst = folder / f"{fold_name(municipality)}-{year}.pdf"
+            if not dst.exists():
+                gold = _scale_gold(template, municipality, year,
+                                  new_from=(m * len(SCALE_YEARS) + year - SCALE_YEARS[0]) * 4)
+                tmp = dst.with_suffix(".tmp")
+                tmp.write_bytes(render_pdf(gold))
+                tmp.replace(dst)
+            made.append(dst)
+    return made
+
+
+def fold_name(name: str) -> str:
+    return name.lower().translate(str.maketrans("åäö", "aao"))
+
+
+def scale_archive(out: Path, count: int) -> list[Path]:
+    """``OUT/scale-<count>/``: ``count`` distinct digital reports over 10 years x 4
+    municipalities (the templates round robin, each copy with its own bytes)."""
+    folder = Path(out) / f"scale-{count}"
+    return copies(scale_templates(Path(out)), folder, count)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path, help="folder to write (outside the repository)")
     ap.add_argument("--digital", type=int, default=200)
     ap.add_argument("--scanned", type=int, default=40)
     ap.add_argument("--long-pages", type=int, default=100)
+    ap.add_argument("--scale", type=int, help="also N reports over 10 years x 4 municipalities")
     args = ap.parse_args(argv)
     if args.out.resolve().is_relative_to(ROOT):
         print("make_archive: write the archive outside the repository", file=sys.stderr)
         return 2
     made = make_archive(args.out, args.digital, args.scanned, args.long_pages)
+    if args.scale:
+        made[f"scale-{args.scale}"] = scale_archive(args.out, args.scale)
     for kind, paths in made.items():
         print(f"{kind}: {len(paths)} files in {args.out / kind}")
     return 0

@@ -101,7 +101,10 @@ def _portable(error: BaseException) -> BaseException:
 
 def worker_main(conn) -> None:
     """A worker's loop: receive (id, fn, args), send (id, ok, value or error)."""
+    from malrapport.extract.without_pandas import block_pandas
+
     _detach_from_terminal()
+    block_pandas()  # 50 MB a worker that pyarrow would take for nothing
     while True:
         try:
             message = conn.recv()

@@ -11,7 +11,10 @@
 - ``finished_reports``: the report_ids whose ``reports`` row carries the given
   extractor version. The ids are the file names; the version is read from the
   Parquet footer's column statistics (about 0.06 ms a file, no data pages read),
-  falling back to reading the one column.
+  falling back to reading the one column. What a footer said is remembered in
+  ``OUTDIR/reports/.footers.tsv`` under the file's size, mtime and inode
+  (``Footers``), so a re-run of an unchanged archive opens no Parquet file: it
+  looks at each file's ``stat``. ``remember_footers`` adds what a run wrote.
 - ``hash_files``: content hashes of the input files, in a few threads (hashlib
   releases the GIL), in input order.
 """
@@ -106,6 +109,122 @@ def _stems(folder: Path) -> set[str]:
     return {e.name[:-8] for e in os.scandir(folder) if is_data_file(e.name)}
 
 
+FOOTERS = ".footers.tsv"
+# what is kept of a ``reports`` file's footer: (extractor_version, n_warnings,
+# first_page, last_page, pages)
+_NO_FACTS = (None, 0, None, None, None)
+
+
+class Footers:
+    """What the footers of ``OUTDIR/reports/*.parquet`` say, read once per version of a
+    file: an entry counts while the file has the size, mtime and inode it had."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.entries: dict[str, tuple] = {}
+        self.dirty = False
+        try:
+            text = (self.folder / FOOTERS).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        for line in text.splitlines():
+            cells = line.split("\t")
+            if len(cells) != 9:
+                continue
+            try:
+                stamp = tuple(int(c) for c in cells[1:4])
+                ints = tuple(int(c) if c else None for c in cells[5:9])
+            except ValueError:
+                continue
+            self.entries[cells[0]] = (stamp, (cells[4] or None, *ints))
+
+    def facts(self, stem: str) -> tuple:
+        """(extractor_version, n_warnings, first_page, last_page, pages) of the file."""
+        path = self.folder / f"{stem}.parquet"
+        try:
+            st = os.stat(path)
+        except OSError:
+            return _NO_FACTS
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        entry = self.entries.get(stem)
+        if entry is not None and entry[0] == stamp:
+            return entry[1]
+        facts = _footer_facts(path)
+        self.entries[stem], self.dirty = (stamp, facts), True
+        return facts
+
+    def save(self, stems: set[str] | None = None) -> None:
+        """Write the entries (of ``stems`` only, when given: the files there are now),
+        if any changed; quietly not when OUTDIR cannot be written (it is a cache)."""
+        if stems is not None and set(self.entries) - stems:
+            self.entries = {s: e for s, e in self.entries.items() if s in stems}
+            self.dirty = True
+        if not self.dirty or not self.folder.is_dir():
+            return
+        lines = []
+        for stem, ((size, mtime, ino), facts) in sorted(self.entries.items()):
+            cells = [stem, str(size), str(mtime), str(ino),
+                     *("" if v is None else str(v) for v in facts)]
+            lines.append("\t".join(cells) + "\n")
+        tmp = self.folder / f".{FOOTERS}.{os.getpid()}.tmp"
+        try:
+            tmp.write_text("".join(lines), encoding="utf-8")
+            os.replace(tmp, self.folder / FOOTERS)
+            self.dirty = False
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def _footer_facts(path: Path) -> tuple:
+    """A one-report ``reports`` file's (extractor_version, n_warnings, first_page,
+    last_page, pages), from its footer's statistics (the column itself where they
+    are missing); a damaged file: no version (it is read again), no warnings."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+        if meta.num_rows != 1:
+            return _NO_FACTS
+        names = meta.schema.names
+
+        def value(column: str):
+            if column not in names:
+                return None
+            stats = meta.row_group(0).column(names.index(column)).statistics
+            if stats is not None and stats.has_min_max and stats.min == stats.max:
+                found = stats.min
+            else:
+                found = pq.ParquetFile(path).read(columns=[column]).column(0)[0].as_py()
+            return found.decode() if isinstance(found, bytes) else found
+
+        ints = [value(c) for c in ("first_page", "last_page", "pages")]
+        return (value("extractor_version"), int(value("n_warnings") or 0),
+                *(int(v) if v is not None else None for v in ints))
+    except (OSError, ValueError, IndexError, TypeError):
+        return _NO_FACTS
+
+
+_footers: list[Footers] = []  # the last folder's, reused by report_warnings
+
+
+def _footers_of(folder: Path) -> Footers:
+    folder = Path(folder)
+    if not _footers or _footers[0].folder != folder:
+        _footers[:] = [Footers(folder)]
+    return _footers[0]
+
+
+def remember_footers(outdir: Path) -> None:
+    """Read the footers of the ``reports`` files written since they were last read (a
+    run's own), so that the next run finds them all in ``.footers.tsv``."""
+    folder = Path(outdir) / "reports"
+    footers = _footers_of(folder)
+    stems = _stems(folder)
+    for stem in stems:
+        footers.facts(stem)
+    footers.save(stems)
+
+
 def finished_reports(outdir: Path, version: str) -> set[str]:
     """The file hashes whose reports OUTDIR/reports holds whole, written by this extractor
     version: a file of one report by its report_id (the hash); a file of several by
@@ -113,53 +232,35 @@ def finished_reports(outdir: Path, version: str) -> set[str]:
     (a run stopped between two of them did not finish it). A file with both kinds of
     ids (an earlier reading of it left over) is not finished: it is read again."""
     folder = Path(outdir) / "reports"
+    footers = _footers_of(folder)
     parts: dict[str, list[str]] = {}
-    for stem in _stems(folder):
+    present = _stems(folder)
+    for stem in present:
         head, sep, tail = stem.rpartition("-p")
         parts.setdefault(head if sep and tail.isdigit() else stem, []).append(stem)
     done = set()
     for file_hash, stems in parts.items():
-        if not all(report_version(folder / f"{s}.parquet") == version for s in stems):
+        if not all(footers.facts(s)[0] == version for s in stems):
             continue
         if stems == [file_hash] or (file_hash not in stems
-                                    and _covers(folder, stems)):
+                                    and _covers(footers, stems)):
             done.add(file_hash)
+    footers.save(present)
     return done
 
 
-def _covers(folder: Path, stems: list[str]) -> bool:
+def _covers(footers: Footers, stems: list[str]) -> bool:
     """The reports' page ranges (first_page–last_page) tile the file's pages 1…pages."""
-    ranges = sorted(_report_ints(folder / f"{s}.parquet", ("first_page", "last_page", "pages"))
-                    for s in stems)
+    ranges = [footers.facts(s)[2:] for s in stems]
     if not ranges or any(None in r for r in ranges):
         return False
+    ranges.sort()
     end = 0
     for first, last, pages in ranges:
         if first != end + 1 or last < first or pages != ranges[0][2]:
             return False
         end = last
     return end == ranges[0][2]
-
-
-def _report_ints(path: Path, columns: tuple[str, ...]) -> tuple:
-    """Whole-number columns of a one-report ``reports`` file (None where unreadable)."""
-    import pyarrow.parquet as pq
-
-    try:
-        meta = pq.read_metadata(path)
-        names = meta.schema.names
-        out = []
-        for column in columns:
-            if column not in names or meta.num_rows != 1:
-                return (None,) * len(columns)
-            stats = meta.row_group(0).column(names.index(column)).statistics
-            if stats is not None and stats.has_min_max and stats.min == stats.max:
-                out.append(int(stats.min))
-            else:
-                out.append(pq.read_table(path, columns=[column]).column(0)[0].as_py())
-        return tuple(out)
-    except (OSError, ValueError, IndexError, TypeError):
-        return (None,) * len(columns)
 
 
 def report_version(path: Path) -> str | None:
@@ -176,33 +277,20 @@ def report_version(path: Path) -> str | None:
         if stats is not None and stats.has_min_max and stats.min == stats.max:
             value = stats.min
             return value.decode() if isinstance(value, bytes) else value
-        return pq.read_table(path, columns=["extractor_version"]).column(0)[0].as_py()
+        return pq.ParquetFile(path).read(columns=["extractor_version"]).column(0)[0].as_py()
     except (OSError, ValueError, IndexError):
         return None  # a damaged file: extract the report again
 
 
 def report_warnings(path: Path) -> int:
     """``n_warnings`` of a one-report ``reports`` file (0 when unreadable or none); for
-    ``<hash>.parquet`` of a file read as several reports, theirs together."""
-    import pyarrow.parquet as pq
-
+    ``<hash>.parquet`` of a file read as several reports, theirs together (read from
+    ``Footers``, the footer itself only when the file changed since)."""
     if not path.exists():
         parts = [p for p in path.parent.glob(f"{path.stem}-p*.parquet") if p.stem[65:].isdigit()]
         if parts:
             return sum(report_warnings(p) for p in parts)
-
-    try:
-        meta = pq.read_metadata(path)
-        names = meta.schema.names
-        if "n_warnings" not in names or meta.num_rows != 1:
-            return 0
-        stats = meta.row_group(0).column(names.index("n_warnings")).statistics
-        if stats is not None and stats.has_min_max:
-            return int(stats.max or 0)
-        value = pq.read_table(path, columns=["n_warnings"]).column(0)[0].as_py()
-        return int(value or 0)
-    except (OSError, ValueError, IndexError):
-        return 0
+    return _footers_of(path.parent).facts(path.stem)[1]
 
 
 def file_sha256(path: Path) -> str | None:
@@ -257,7 +345,8 @@ class Pending:
                 path.unlink(missing_ok=True)
 
     def get(self, report_id: str | None):
-        """The Unrepaired report waiting under ``report_id``, or None."""
+        """The Unrepaired report waiting under ``report_id`` (a file's hash), or None; for a
+        file of several reports, the list of its parts (normalised ones among them)."""
         if not report_id:
             return None
         path = self.folder / f"{report_id}.json"
@@ -265,11 +354,9 @@ class Pending:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != self.version:
                 raise ValueError("another extractor version")
-            from malrapport.extract.jobs import Unrepaired
-            from malrapport.schemas.record_json import from_json
-
-            return Unrepaired(from_json(data["report"]), data["statuses"], data["assessments"],
-                              bool(data["ocr_text"]))
+            if "parts" in data:
+                return [_part_from_json(part) for part in data["parts"]]
+            return _part_from_json(data)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
@@ -277,15 +364,20 @@ class Pending:
             return None
 
     def put(self, unrepaired, source_file: str) -> None:
-        from malrapport.schemas.record_json import to_json
+        """Keep ``unrepaired`` (an Unrepaired report, or the list of a file's parts: the
+        Unrepaired ones and the normalised ones) under its file's hash."""
+        from malrapport.schemas.output import file_of
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        rid = unrepaired.report.report_id
-        text = json.dumps({"version": self.version, "source_file": source_file,
-                           "report": json.loads(to_json(unrepaired.report)),
-                           "statuses": unrepaired.statuses,
-                           "assessments": unrepaired.assessments,
-                           "ocr_text": unrepaired.ocr_text}, ensure_ascii=False)
+        data = {"version": self.version, "source_file": source_file}
+        if isinstance(unrepaired, list):
+            first = unrepaired[0]
+            rid = file_of(getattr(first, "report", first).report_id)
+            data["parts"] = [_part_to_json(part) for part in unrepaired]
+        else:
+            rid = unrepaired.report.report_id
+            data.update(_part_to_json(unrepaired))
+        text = json.dumps(data, ensure_ascii=False)
         tmp = self.folder / f".{rid}.json.tmp"
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, self.folder / f"{rid}.json")
@@ -293,3 +385,28 @@ class Pending:
     def remove(self, report_id: str | None) -> None:
         if report_id:
             (self.folder / f"{report_id}.json").unlink(missing_ok=True)
+
+
+def _part_to_json(part) -> dict:
+    """An Unrepaired report (``report``, its profile's labels, ``ocr_text``), or a
+    normalised one (``repaired``), as JSON."""
+    from malrapport.extract.jobs import Unrepaired
+    from malrapport.schemas.record_json import to_json
+
+    if not isinstance(part, Unrepaired):
+        return {"repaired": json.loads(to_json(part))}
+    return {"report": json.loads(to_json(part.report)), "statuses": part.statuses,
+            "assessments": part.assessments, "ocr_text": part.ocr_text}
+
+
+def _part_from_json(data: dict):
+    from malrapport.extract.jobs import Unrepaired
+    from malrapport.schemas.record_json import from_json
+
+    def record(value):  # kept as a JSON object in the file; from_json reads text
+        return from_json(value if isinstance(value, str) else json.dumps(value))
+
+    if "repaired" in data:
+        return record(data["repaired"])
+    return Unrepaired(record(data["report"]), data["statuses"], data["assessments"],
+                      bool(data["ocr_text"]))

@@ -28,8 +28,8 @@ written before keys existed) are keyed the same way.
 """
 from __future__ import annotations
 
-import hashlib
 import os
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 
 from malrapport.normalize.registry import GOAL_TABLE, Registry, comparable, content_words
 from malrapport.schemas.records import ReportRecord
-from malrapport.schemas.tables import read_table, rows_to_table, table_files, write_table_file
+from malrapport.schemas.tables import read_table, rows_to_table, write_table_file
 
 # Tuned on samples/gold (tests/test_keys.py), scores of the comparable forms: the
 # goals reworded between years score 58, 65, 78 and 89; different goals under one
@@ -101,8 +101,22 @@ def similarity(a: str | None, b: str | None) -> float:
     return fuzz.token_set_ratio(_cmp(a or ""), _cmp(b or ""))
 
 
-def _best(title: str, variants: list[str]) -> float:
-    return max((similarity(title, v) for v in variants), default=0.0)
+def _best_of(titles: list[str], entries: list) -> list[list[float]]:
+    """For every title and entry, the best ``similarity`` of the title to one of the
+    entry's variants: one rapidfuzz ``cdist`` (the same scorer, in float64: the same
+    scores as ``similarity`` one pair at a time)."""
+    if not titles or not entries:
+        return [[0.0] * len(entries) for _ in titles]
+    import numpy as np
+    from rapidfuzz import process
+
+    choices, starts = [], []
+    for e in entries:
+        starts.append(len(choices))
+        choices.extend(_cmp(v or "") for v in (e.variants or [e.title]))
+    scores = process.cdist([_cmp(t or "") for t in titles], choices,
+                           scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1)
+    return np.maximum.reduceat(scores, starts, axis=1).tolist()
 
 
 def shared_words(a: str, b: str) -> int:
@@ -151,9 +165,12 @@ def _match_goals(reg: Registry, report: ReportItems) -> list[str]:
     goals, muni = report.goals, report.municipality
     keys: list[str | None] = [None] * len(goals)
     parents = _parent_index(goals)
-    entries = {lvl: reg.goals_of(muni, lvl) for lvl in {g.level for g in goals}}
-    scores = {(i, e.goal_key): _best(g.title, e.variants or [e.title])
-              for i, g in enumerate(goals) for e in entries[g.level]}
+    scores = {}
+    for lvl in sorted({g.level for g in goals}, key=str):
+        entries = reg.goals_of(muni, lvl)
+        mine = [i for i, g in enumerate(goals) if g.level == lvl]
+        for i, row in zip(mine, _best_of([goals[i].title for i in mine], entries)):
+            scores.update(((i, e.goal_key), s) for e, s in zip(entries, row))
     close = [(s, i, k) for (i, k), s in scores.items() if s >= GOAL_MATCH]
     for _, i, k in _greedy(close):
         keys[i] = k
@@ -190,7 +207,7 @@ def _supported(reg: Registry, goal: GoalItem, entry, parent_key: str | None) -> 
     """Structural evidence beyond the title: same parent goal, or a continuing activity."""
     if parent_key is not None and parent_key == entry.parent_key:
         return True
-    titles = [v for a in reg.activities.values() if a.goal_key == entry.goal_key
+    titles = [v for a in reg.activities_of(entry.municipality) if a.goal_key == entry.goal_key
               for v in (a.variants or [a.title])]
     return any(similarity(act.title, t) >= ACTIVITY_ANY_GOAL
                for act in goal.activities for t in titles)
@@ -208,9 +225,9 @@ def _match_activities(reg: Registry, report: ReportItems, goal_keys: list[str]) 
     entries = reg.activities_of(report.municipality)
     flat = [(gi, ai, act) for gi, g in enumerate(report.goals) for ai, act in enumerate(g.activities)]
     candidates = []
+    best = _best_of([act.title for _, _, act in flat], entries)
     for n, (gi, _, act) in enumerate(flat):
-        for e in entries:
-            s = _best(act.title, e.variants or [e.title])
+        for e, s in zip(entries, best[n]):
             same_goal = e.goal_key == goal_keys[gi]
             if ((same_goal and s >= ACTIVITY_SAME_GOAL) or (s >= ACTIVITY_ANY_GOAL
                                                             and _near(e, report.year))
@@ -255,6 +272,9 @@ class KeyAssigner:
         self.base = registry
         self.live = registry.copy()
         self.run_ids: set[str] = set()
+        # the key columns of the rows each assigned report is written with (key_rows),
+        # so that ``save`` re-keys the run without reading its files back
+        self.written: dict[str, tuple] = {}
         # keys of reports removed this run (``forget``): (goal keys, activity keys)
         self.forgotten: tuple[set[str], set[str]] = (set(), set())
 
@@ -265,7 +285,9 @@ class KeyAssigner:
     def assign(self, report: ReportRecord) -> ReportRecord:
         goal_keys, activity_keys = key_report(self.live, record_to_items(report))
         self.run_ids.add(report.report_id)
-        return _with_keys(report, goal_keys, activity_keys)
+        keyed = _with_keys(report, goal_keys, activity_keys)
+        self.written[report.report_id] = _packed(*key_rows(keyed))
+        return keyed
 
     def forget(self, report_ids) -> None:
         """Reports about to be removed from OUTDIR: an earlier reading of a file that is
@@ -279,8 +301,8 @@ class KeyAssigner:
             for name, column, into in (("goals", "goal_key", self.forgotten[0]),
                                        ("activities", "activity_key", self.forgotten[1])):
                 try:
-                    keys = pq.read_table(self.outdir / name / f"{rid}.parquet",
-                                         columns=[column]).column(0).to_pylist()
+                    keys = pq.ParquetFile(self.outdir / name / f"{rid}.parquet").read(
+                        columns=[column]).column(0).to_pylist()
                 except (OSError, pa.ArrowException):
                     continue
                 into.update(k for k in keys if k)
@@ -290,13 +312,18 @@ class KeyAssigner:
 
         A run that wrote nothing, on an OUTDIR whose reports were all keyed
         before, skips the work: a re-run of an unchanged archive stays fast.
+        Reports keyed at an earlier save (``OUTDIR/goal_registry/.keyed-reports``)
+        are not looked at again; the others are read and keyed if the registry
+        does not know their keys.
         """
-        if not self.run_ids and _keyed_fingerprint(self.outdir) == _reports_fingerprint(self.outdir):
-            return
+        present = set(_report_ids(self.outdir))
+        keyed = _keyed_ids(self.outdir)
+        if not self.run_ids and keyed == present:
+            return  # (a run that wrote reports and was stopped before saving: _keyed_ids)
         if any(self.forgotten):
             self.base = _without_forgotten(self.outdir, self.base, self.run_ids, *self.forgotten)
-        rekey_outdir(self.outdir, self.base, self.run_ids)
-        _write_keyed_fingerprint(self.outdir, _reports_fingerprint(self.outdir))
+        rekey_outdir(self.outdir, self.base, self.run_ids, self.written, keyed or set(), present)
+        _write_keyed_ids(self.outdir, present)
 
 
 def _without_forgotten(outdir: Path, base: Registry, run_ids: set[str], goal_keys: set[str],
@@ -315,51 +342,176 @@ def _without_forgotten(outdir: Path, base: Registry, run_ids: set[str], goal_key
     return reg
 
 
-# Beside the registry: the fingerprint of the report_ids that were keyed (hidden,
-# so Parquet readers of the folder pass it by).
-KEYED_FINGERPRINT = ".keyed-reports.sha256"
+# Beside the registry: the report_ids keyed at the last save, one a line (hidden, so
+# Parquet readers of the folder pass it by). It replaces the fingerprint of those ids
+# that 0.4.0 kept (``.keyed-reports.sha256``): a list says which reports are new.
+KEYED_IDS = ".keyed-reports"
+OLD_KEYED_FINGERPRINT = ".keyed-reports.sha256"
+
+# The columns keying reads from a report's rows (rows_to_items, _report_order).
+REPORT_KEY_COLUMNS = ("report_id", "source_file", "municipality", "kind", "year", "period")
+GOAL_KEY_COLUMNS = ("report_id", "number", "level", "parent_number", "title", "title_raw",
+                    "goal_key", "ordinal", "parent_ordinal")
+ACTIVITY_KEY_COLUMNS = ("report_id", "goal_number", "ordinal", "title", "title_raw",
+                        "description", "activity_key", "goal_key", "goal_ordinal")
 
 
-def _reports_fingerprint(outdir: Path) -> str:
-    ids = sorted(path.stem for path in table_files(outdir, "reports"))
-    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
+def _report_ids(outdir: Path) -> list[str]:
+    from malrapport.schemas.tables import is_data_file
+
+    folder = Path(outdir) / "reports"
+    if not folder.is_dir():
+        return []
+    return [e.name[:-8] for e in os.scandir(folder) if is_data_file(e.name)]
 
 
-def _keyed_fingerprint(outdir: Path) -> str | None:
+def _keyed_ids(outdir: Path) -> set[str] | None:
+    """The reports keyed at the last save, less those whose ``goals`` file changed since
+    (written by a run stopped before it saved: their keys may be provisional)."""
+    path = Path(outdir) / GOAL_TABLE / KEYED_IDS
     try:
-        return (outdir / GOAL_TABLE / KEYED_FINGERPRINT).read_text().strip()
-    except OSError:
+        since = path.stat().st_mtime_ns
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
         return None
+    keyed = set()
+    for rid in text.splitlines():
+        try:  # >=: a coarse file-system clock could give both one tick
+            if rid and os.stat(Path(outdir) / "goals" / f"{rid}.parquet").st_mtime_ns < since:
+                keyed.add(rid)
+        except OSError:
+            pass  # no goals file (a report without goals, or gone): looked at again
+    return keyed
 
 
-def _write_keyed_fingerprint(outdir: Path, fingerprint: str) -> None:
-    folder = outdir / GOAL_TABLE
+def _write_keyed_ids(outdir: Path, ids) -> None:
+    folder = Path(outdir) / GOAL_TABLE
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f"{KEYED_FINGERPRINT}.tmp"
-    tmp.write_text(fingerprint + "\n")
-    os.replace(tmp, folder / KEYED_FINGERPRINT)
+    tmp = folder / f".{KEYED_IDS}.tmp"
+    tmp.write_text("".join(f"{rid}\n" for rid in sorted(ids)), encoding="ascii")
+    os.replace(tmp, folder / KEYED_IDS)
+    (folder / OLD_KEYED_FINGERPRINT).unlink(missing_ok=True)
 
 
-def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str]) -> Registry:
+def _cell(value):
+    """A value as its Parquet file gives it back: NFC (report_to_rows), blank → null
+    (rows_to_table)."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value)
+        return value if value.strip() else None
+    return value
+
+
+def key_rows(report: ReportRecord) -> tuple[dict, list[dict], list[dict]]:
+    """The key columns of the ``reports``, ``goals`` and ``activities`` rows
+    ``schemas.convert.report_to_rows`` makes of ``report``, as read back
+    (tests/test_keys.py checks the two agree)."""
+    rid = report.report_id
+    head = {"report_id": rid, "source_file": report.source_file,
+            "municipality": report.municipality, "kind": report.kind, "year": report.year,
+            "period": report.period}
+    goals, acts = [], []
+    for goal in report.goals:
+        goals.append({"report_id": rid, "number": goal.number, "level": goal.level,
+                      "parent_number": goal.parent_number, "title": goal.title,
+                      "title_raw": goal.title_raw, "goal_key": goal.goal_key,
+                      "ordinal": goal.ordinal, "parent_ordinal": goal.parent_ordinal})
+        for ordinal, act in enumerate(goal.activities, start=1):
+            acts.append({"report_id": rid, "goal_number": goal.number, "ordinal": ordinal,
+                         "title": act.title, "title_raw": act.title_raw,
+                         "description": act.description, "activity_key": act.activity_key,
+                         "goal_key": goal.goal_key, "goal_ordinal": goal.ordinal})
+    def clean(row: dict) -> dict:
+        return {k: _cell(v) for k, v in row.items()}
+
+    return clean(head), [clean(g) for g in goals], [clean(a) for a in acts]
+
+
+# What ``assign`` keeps of a goal row and an activity row: the columns rows_to_items
+# reads, the title standing for title_raw where it has none (all rows_to_items takes).
+_PACKED_GOAL = ("number", "level", "parent_number", "title", "goal_key", "ordinal",
+                "parent_ordinal")
+_PACKED_ACTIVITY = ("goal_number", "ordinal", "title", "description", "activity_key",
+                    "goal_key", "goal_ordinal")
+
+
+def _packed(head: dict, goals: list[dict], acts: list[dict]) -> tuple:
+    """Key rows kept small: tuples, without the report_id of every row, one title."""
+    def titled(row: dict) -> dict:
+        return dict(row, title=row["title"] or row["title_raw"])
+
+    return (tuple(head[c] for c in REPORT_KEY_COLUMNS),
+            tuple(tuple(titled(g)[c] for c in _PACKED_GOAL) for g in goals),
+            tuple(tuple(titled(a)[c] for c in _PACKED_ACTIVITY) for a in acts))
+
+
+def _unpacked(packed: tuple) -> tuple[dict, list[dict], list[dict]]:
+    head, goals, acts = packed
+    rid = head[REPORT_KEY_COLUMNS.index("report_id")]
+    return (dict(zip(REPORT_KEY_COLUMNS, head)),
+            [dict(zip(_PACKED_GOAL, g), report_id=rid, title_raw=None) for g in goals],
+            [dict(zip(_PACKED_ACTIVITY, a), report_id=rid, title_raw=None) for a in acts])
+
+
+def _file_rows(outdir: Path, name: str, rid: str) -> list[dict]:
+    """The rows of one report's file of a table (older schema versions upgraded);
+    none when it has no file."""
+    import pyarrow.parquet as pq
+    from malrapport.schemas.tables import TABLES, _upgrade, _with_version
+
+    path = Path(outdir) / name / f"{rid}.parquet"
+    if not path.exists():
+        return []
+    return _upgrade(pq.ParquetFile(path).read(), _with_version(TABLES[name])).to_pylist()
+
+
+def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str],
+                 written: dict[str, tuple] | None = None, keyed: set[str] = frozenset(),
+                 present: set[str] | None = None) -> Registry:
     """Key the given reports, and any whose keys ``base`` does not know, in (year,
-    period) order from ``base``; rewrite their changed key columns; save the registry."""
-    reports = {r["report_id"]: r for r in read_table(outdir, "reports").to_pylist()}
-    goals = _by_report(read_table(outdir, "goals").to_pylist())
-    activities = _by_report(read_table(outdir, "activities").to_pylist())
-    orphans = {rid for rid, rows in goals.items()
-               if any(r["goal_key"] not in base.goals for r in rows)}
-    targets = sorted((set(report_ids) | orphans) & set(reports),
-                     key=lambda rid: _report_order(reports[rid]))
+    period) order from ``base``; rewrite their changed key columns; save the registry.
+
+    ``written``: the packed key rows of reports at hand (``KeyAssigner.assign``), not
+    read again; ``keyed``: reports keyed at an earlier save, not looked at;
+    ``present``: the report_ids in OUTDIR (listed if not given). The others are
+    read and keyed when one of their goals has a key ``base`` does not know."""
+    written = written or {}
+    present = set(_report_ids(outdir)) if present is None else present
+    rows: dict[str, tuple[dict, list[dict], list[dict]]] = {}
+    for rid in set(report_ids) & present:
+        if rid in written:
+            rows[rid] = _unpacked(written[rid])
+    for rid in sorted(present - set(rows) - (set(keyed) - set(report_ids))):
+        goal_rows = _file_rows(outdir, "goals", rid)
+        if rid in report_ids or any(r["goal_key"] not in base.goals for r in goal_rows):
+            head = _file_rows(outdir, "reports", rid)
+            if head:
+                rows[rid] = (head[0], goal_rows, _file_rows(outdir, "activities", rid))
+    targets = sorted(rows, key=lambda rid: _report_order(rows[rid][0]))
     if not targets:
         return base
     reg = base.copy()
     for rid in targets:
-        goal_rows, act_rows = goals.get(rid, []), activities.get(rid, [])
-        items, links = rows_to_items(reports[rid], goal_rows, act_rows)
+        head, goal_rows, act_rows = rows[rid]
+        items, links = rows_to_items(head, goal_rows, act_rows)
         goal_keys, activity_keys = key_report(reg, items)
-        _rewrite(outdir, rid, goal_rows, act_rows, links, goal_keys, activity_keys)
+        if _changed(goal_rows, act_rows, links, goal_keys, activity_keys):
+            full_goals, full_acts = _file_rows(outdir, "goals", rid), _file_rows(outdir, "activities", rid)
+            _, links = rows_to_items(head, full_goals, full_acts)
+            _rewrite(outdir, rid, full_goals, full_acts, links, goal_keys, activity_keys)
     reg.save(outdir)
     return reg
+
+
+def _changed(goal_rows, act_rows, links, goal_keys, activity_keys) -> bool:
+    """The keys differ from those the rows carry (what _rewrite would write anew)."""
+    if [g["goal_key"] for g in goal_rows] != list(goal_keys):
+        return True
+    for a, link in zip(sorted(act_rows, key=_activity_order), links):
+        if link and (a["goal_key"], a["activity_key"]) != (goal_keys[link[0]],
+                                                            activity_keys[link[0]][link[1]]):
+            return True
+    return False
 
 
 def _by_report(rows: list[dict]) -> dict[str, list[dict]]:

@@ -17,9 +17,10 @@ import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from malrapport.normalize.labels import fold
+from malrapport.normalize.labels import fold as _fold_text
 from malrapport.schemas.tables import read_table, rows_to_table, write_table_file
 
 GOAL_TABLE = "goal_registry"
@@ -31,6 +32,13 @@ STOPWORDS = frozenset(
     "under genom samt fran vid hos inom".split())
 KEY_WORDS = 3
 KEY_SLUG_CHARS = 36
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """``labels.fold``, remembered: the same titles and names are folded again for
+    every report keyed."""
+    return _fold_text(text)
 
 
 def content_words(text: str | None) -> list[str]:
@@ -122,36 +130,60 @@ def _add_variant(variants: list[str], title: str) -> None:
         variants.append(title)
 
 
+def _by_municipality(entries: dict, index: dict) -> dict[str, dict]:
+    """``index``: folded municipality → {key: entry} in the order of ``entries``, made
+    anew when ``entries`` is another dict or changed size other than through
+    ``_indexed`` (a registry loaded, copied, or with keys removed)."""
+    if index.get(None) != (id(entries), len(entries)):
+        index.clear()
+        for key, entry in entries.items():
+            index.setdefault(fold(entry.municipality or ""), {})[key] = entry
+        index[None] = (id(entries), len(entries))
+    return index
+
+
+def _indexed(entries: dict, index: dict, key: str, entry) -> None:
+    """Add ``entry`` to ``entries`` and, when it is up to date, to ``index``."""
+    current = index.get(None) == (id(entries), len(entries))
+    entries[key] = entry
+    if current:
+        index.setdefault(fold(entry.municipality or ""), {})[key] = entry
+        index[None] = (id(entries), len(entries))
+
+
 @dataclass
 class Registry:
     goals: dict[str, GoalEntry] = field(default_factory=dict)
     activities: dict[str, ActivityEntry] = field(default_factory=dict)
+    # folded municipality → its entries, kept by new_goal/new_activity (see _by_municipality)
+    _goal_index: dict = field(default_factory=dict, repr=False, compare=False)
+    _activity_index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def copy(self) -> "Registry":
         return copy.deepcopy(self)
 
     def goals_of(self, municipality: str | None, level: str | None = None) -> list[GoalEntry]:
-        """The municipality's goals, of one level or (``None``) of all."""
-        m = fold(municipality or "")
-        return [e for e in self.goals.values()
-                if level in (None, e.level) and fold(e.municipality or "") == m]
+        """The municipality's goals, of one level or (``None``) of all, in registry order."""
+        part = _by_municipality(self.goals, self._goal_index).get(fold(municipality or ""), {})
+        return [e for e in part.values() if level in (None, e.level)]
 
     def activities_of(self, municipality: str | None) -> list[ActivityEntry]:
-        m = fold(municipality or "")
-        return [e for e in self.activities.values() if fold(e.municipality or "") == m]
+        part = _by_municipality(self.activities, self._activity_index).get(
+            fold(municipality or ""), {})
+        return list(part.values())
 
     def new_goal(self, municipality, level, title, year, parent_key) -> GoalEntry:
         key = mint_key(municipality, level, title, self.goals)
         entry = GoalEntry(key, municipality, level, title)
         entry.seen(title, year, parent_key)
-        self.goals[key] = entry
+        _indexed(self.goals, self._goal_index, key, entry)
         return entry
 
     def new_activity(self, municipality, goal_key, title, year, description) -> ActivityEntry:
         key = mint_key(municipality, "akt", title, self.activities)
         entry = ActivityEntry(key, municipality, goal_key, title)
         entry.seen(title, year, goal_key, description)
-        self.activities[key] = entry
+        _indexed(self.activities, self._activity_index, key, entry)
         return entry
 
     @classmethod

@@ -1,12 +1,20 @@
-"""Writing one report's rows (or one failure) into OUTDIR, file by file, atomically."""
+"""Writing one report's rows (or one failure) into OUTDIR, file by file, atomically.
+
+A worker process can make a report's tables itself (``encode_report``): the
+Parquet bytes of the tables without keys and the Arrow tables of ``goals`` and
+``activities``, whose keys only the main process gives out. ``write_report``
+then writes those, with the keys filled in, instead of converting the report
+again: the files are byte for byte the same (tests/test_pipeline.py checks it).
+"""
 from __future__ import annotations
 
 import hashlib
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from malrapport.schemas.convert import report_to_rows
-from malrapport.schemas.records import ReportRecord
 from malrapport.schemas.labels import label_rows
+from malrapport.schemas.records import ReportRecord
 from malrapport.schemas.tables import (
     ensure_empty_tables,
     read_table,
@@ -29,13 +37,26 @@ def write_fixed_tables(outdir: Path) -> None:
     """The tables that exist whatever was read: every report table's and errors'
     zero-row file, and the ``labels`` table (rewritten only when it changed)."""
     ensure_empty_tables(outdir, RUN_TABLES)
-    labels = rows_to_table("labels", label_rows())
+    rows = label_rows()
     try:
-        if read_table(outdir, "labels").equals(labels):
+        if _same_labels(outdir, rows):
             return
     except Exception:  # an unreadable or older labels file: write it anew
         pass
-    write_table_file(outdir, "labels", LABELS_STEM, labels)
+    write_table_file(outdir, "labels", LABELS_STEM, rows_to_table("labels", rows))
+
+
+def _same_labels(outdir: Path, rows: list[dict]) -> bool:
+    """OUTDIR's labels table holds these rows, in this schema version: compared as
+    Python rows, not by building the table (pyarrow then imports pandas, 0.5 s of a
+    re-run)."""
+    from malrapport.schemas.tables import TABLES
+
+    table = read_table(outdir, "labels")
+    stored = [{k: (None if isinstance(v, str) and not v.strip() else v) for k, v in r.items()}
+              for r in rows]
+    return table.schema.remove_metadata().equals(TABLES["labels"]) and \
+        table.to_pylist() == stored
 
 
 def error_stem(key: str) -> str:
@@ -44,17 +65,100 @@ def error_stem(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
+# the tables whose rows carry goal or activity keys, given out in the main process
+KEYED_TABLES = ("goals", "activities")
+PARQUET_OPTIONS = {"compression": "zstd"}  # as tables.write_table_file writes
+
+
+@dataclass
+class EncodedReport:
+    """A report's tables as a worker made them, before keys were given out."""
+
+    source: ReportRecord  # the record encoded: only that one is written from these
+    extractor_version: str
+    files: dict[str, bytes] = field(default_factory=dict)  # table → Parquet bytes
+    keyed: dict[str, object] = field(default_factory=dict)  # goals/activities → pa.Table
+
+    def fits(self, report: ReportRecord, extractor_version: str) -> bool:
+        """``report`` is the record encoded, keys aside."""
+        return (extractor_version == self.extractor_version
+                and report.report_id == self.source.report_id
+                and len(report.goals) == len(self.source.goals)
+                and all(len(a.activities) == len(b.activities)
+                        for a, b in zip(report.goals, self.source.goals)))
+
+
+def encode_report(report: ReportRecord, extractor_version: str) -> EncodedReport:
+    """In a worker: the report's rows, Parquet-encoded where they carry no key."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from malrapport.schemas.convert import report_to_rows
+
+    rows = report_to_rows(report, extractor_version)
+    out = EncodedReport(report, extractor_version)
+    for name in REPORT_TABLES:
+        table = rows_to_table(name, rows[name])
+        if name in KEYED_TABLES:
+            out.keyed[name] = table
+            continue
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, **PARQUET_OPTIONS)
+        out.files[name] = sink.getvalue().to_pybytes()
+    return out
+
+
+def _with_keys(name: str, table, report: ReportRecord):
+    """The worker's ``goals`` or ``activities`` table with the report's keys."""
+    import pyarrow as pa
+
+    if name == "goals":
+        columns = {"goal_key": [g.goal_key for g in report.goals]}
+    else:
+        acts = [(g, a) for g in report.goals for a in g.activities]
+        columns = {"activity_key": [a.activity_key for _, a in acts],
+                   "goal_key": [g.goal_key for g, _ in acts]}
+    for column, values in columns.items():
+        i = table.schema.get_field_index(column)
+        values = [unicodedata.normalize("NFC", v) if v and v.strip() else None
+                  for v in values]  # as report_to_rows and rows_to_table store them
+        table = table.set_column(i, table.schema.field(i), pa.array(values, pa.string()))
+    return table
+
+
+def _write_bytes(outdir: Path, name: str, stem: str, data: bytes) -> None:
+    from malrapport.schemas.atomic import replacing
+
+    folder = Path(outdir) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    with replacing(folder / f"{stem}.parquet") as tmp:
+        tmp.write_bytes(data)
+
+
 def write_report(outdir: Path, report: ReportRecord, extractor_version: str,
-                 error_key: str | None = None) -> None:
+                 error_key: str | None = None, encoded: EncodedReport | None = None) -> None:
     """Every table file of the report, ``reports`` last; then the file's errors row goes.
 
+    ``encoded``: the report's tables as a worker made them (``encode_report``), written
+    with ``report``'s keys when it fits ``report``; else the report is converted here.
     On an OSError (a full disk, a folder turned read-only) the report's files are
     removed again before the error is raised, so that OUTDIR holds the report whole
     or not at all (its earlier version, if any, is gone too: the next run writes it)."""
-    rows = report_to_rows(report, extractor_version)
+    if encoded is not None and not encoded.fits(report, extractor_version):
+        encoded = None
+    rows = None
+    if encoded is None:  # (convert imports the normalizer: not in the main process otherwise)
+        from malrapport.schemas.convert import report_to_rows
+
+        rows = report_to_rows(report, extractor_version)
     try:
         for name in REPORT_TABLES:
-            write_table_file(outdir, name, report.report_id, rows_to_table(name, rows[name]))
+            if encoded is None:
+                write_table_file(outdir, name, report.report_id, rows_to_table(name, rows[name]))
+            elif name in encoded.files:
+                _write_bytes(outdir, name, report.report_id, encoded.files[name])
+            else:
+                write_table_file(outdir, name, report.report_id,
+                                 _with_keys(name, encoded.keyed[name], report))
     except OSError:
         for name in reversed(REPORT_TABLES):
             try:

@@ -54,3 +54,13 @@ def digital_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("digital_out")
     run_cli("extract", DIGITAL, "-o", out, "--ocr", "never", "--workers", "1", "--quiet")
     return out
+
+
+def sorted_rows(df, drop: tuple[str, ...] = ()):
+    """A table's rows in a fixed order, to compare two runs' tables: list columns
+    (reasons, box) become tuples, which sort and compare."""
+    df = df.drop(columns=[c for c in drop if c in df.columns])
+    for column in df.columns:
+        if df[column].map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)).any():
+            df[column] = df[column].map(lambda v: None if v is None else tuple(v))
+    return df.sort_values(list(df.columns), na_position="first").reset_index(drop=True)

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import DIGITAL, GOLD, ROOT, run_cli
+from conftest import DIGITAL, GOLD, ROOT, run_cli, sorted_rows
 
 
 def _load(name: str):
@@ -67,8 +67,7 @@ def _table(outdir: Path, name: str) -> pd.DataFrame:
 
 
 def _sorted(df: pd.DataFrame, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-    df = df.drop(columns=[c for c in drop if c in df.columns])
-    return df.sort_values(list(df.columns), na_position="first").reset_index(drop=True)
+    return sorted_rows(df, drop)
 
 
 class Batch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import re
 from collections import defaultdict
@@ -18,7 +19,6 @@ from malrapport.normalize.keys import KeyAssigner, similarity
 from malrapport.normalize.registry import Registry
 from malrapport.schemas.output import write_report
 from malrapport.schemas.records import ActivityRecord, GoalRecord, ReportRecord
-
 
 # --- the gold as truth --------------------------------------------------------------
 
@@ -367,3 +367,62 @@ def test_two_activities_of_one_goal_never_share_a_key():
     assert len(set(keys)) == 2
     assert b.goals[0].activities[0].activity_key == keys[1]
     assert re.fullmatch(r"ange-akt-[a-z0-9-]+-[0-9a-f]{6}", keys[0])
+
+
+def test_the_key_rows_kept_in_memory_are_the_rows_written(tmp_path):
+    """``save`` re-keys a run's reports from the key columns ``assign`` kept, not from
+    their files: those columns must be what the files give back (blank text as null,
+    NFC), else the re-keying would differ from one that reads the files."""
+    from malrapport.normalize.keys import (
+        ACTIVITY_KEY_COLUMNS,
+        GOAL_KEY_COLUMNS,
+        REPORT_KEY_COLUMNS,
+        key_rows,
+    )
+
+    keys = KeyAssigner.open(tmp_path)
+    blank = replace_title(gold_record("ange-2024-t3"), "   ", "Cafe\u0301 och bibliotek")
+    for record in [gold_record(s) for s in STEMS] + [blank]:
+        keyed = keys.assign(record)
+        write_report(tmp_path, keyed, "test")
+        head, goals, acts = key_rows(keyed)
+        rid = keyed.report_id
+        on_disk = {name: pd.read_parquet(tmp_path / name / f"{rid}.parquet")
+                   .astype(object).where(lambda d: d.notna(), None).to_dict("records")
+                   for name in ("reports", "goals", "activities")}
+        assert [{c: r[c] for c in REPORT_KEY_COLUMNS} for r in on_disk["reports"]] == [head]
+        assert [{c: r[c] for c in GOAL_KEY_COLUMNS} for r in on_disk["goals"]] == goals
+        assert [{c: r[c] for c in ACTIVITY_KEY_COLUMNS} for r in on_disk["activities"]] == acts
+    assert goals[0]["title"] is None and acts[0]["title"] == "Café och bibliotek"
+
+
+def replace_title(report: ReportRecord, goal_title: str, activity_title: str) -> ReportRecord:
+    """The report with its first goal's title and that goal's first activity's replaced."""
+    from dataclasses import replace
+
+    first = report.goals[0]
+    act = ActivityRecord(title=activity_title, title_raw=activity_title)
+    first = replace(first, title=goal_title, activities=(act, *first.activities[1:]))
+    return replace(report, report_id="blank-titles", goals=(first, *report.goals[1:]))
+
+
+def test_a_second_save_reads_only_the_reports_it_has_not_keyed(tmp_path):
+    """The reports keyed at the last save are listed beside the registry and not read
+    again; a report written since without keys is read and keyed."""
+    run_keyer(tmp_path, STEMS[:-1])
+    keyed = (tmp_path / "goal_registry" / ".keyed-reports").read_text().split()
+    assert sorted(keyed) == sorted(f"id-{s}" for s in STEMS[:-1])
+    # a keyed report's goals file made unreadable (its mtime kept): a save that read it
+    # would fail
+    untouched = tmp_path / "goals" / f"id-{STEMS[0]}.parquet"
+    st = untouched.stat()
+    untouched.write_bytes(b"not parquet")
+    os.utime(untouched, ns=(st.st_atime_ns, st.st_mtime_ns))
+    # a new report and a keyed one written again, both without keys (an interrupted run)
+    write_report(tmp_path, gold_record(STEMS[-1]), "test")
+    write_report(tmp_path, gold_record(STEMS[1]), "test")
+    KeyAssigner.open(tmp_path).save()
+    for stem in (STEMS[-1], STEMS[1]):
+        goals = pd.read_parquet(tmp_path / "goals" / f"id-{stem}.parquet")
+        assert goals.goal_key.notna().all(), stem
+    assert f"id-{STEMS[-1]}" in (tmp_path / "goal_registry" / ".keyed-reports").read_text()

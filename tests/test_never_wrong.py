@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import DIGITAL, GOLD, SAMPLES, run_cli
+from conftest import DIGITAL, GOLD, SAMPLES, run_cli, sorted_rows
 
 BASE = DIGITAL / "ange-2025-t1.pdf"  # 9 pages
 OTHER = DIGITAL / "ange-2024-t3.pdf"
@@ -39,7 +39,7 @@ def _table(outdir: Path, name: str) -> pd.DataFrame:
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:
-    return df.sort_values(list(df.columns), na_position="first").reset_index(drop=True)
+    return sorted_rows(df)
 
 
 def _stems(outdir: Path, name: str) -> set[str]:

@@ -235,3 +235,54 @@ def test_the_pool_replaces_a_crashed_worker_and_a_killed_one():
         assert isinstance(got[4].error, ValueError)
     finally:
         pool.abort()
+
+
+# --- work moved out of the main process, and the re-run that opens no report -------------
+
+
+def test_the_tables_a_worker_makes_are_the_files_the_main_process_would_write(tmp_path):
+    """Workers encode a report's tables (schemas/output.encode_report); written with the
+    keys given out in the main process they are byte for byte what converting the keyed
+    report there writes."""
+    from malrapport.extract.jobs import scan_file
+    from malrapport.extract.options import ExtractOptions
+    from malrapport.normalize.keys import KeyAssigner
+    from malrapport.normalize.registry import Registry
+    from malrapport.schemas.output import REPORT_TABLES, encode_report, write_report
+
+    keys = KeyAssigner(tmp_path / "a", Registry())
+    compared = 0
+    for pdf in sorted(DIGITAL.glob("*.pdf")):
+        scan = scan_file(pdf, pdf.name, ExtractOptions(), True)
+        for record in scan.report if isinstance(scan.report, list) else [scan.report]:
+            encoded = encode_report(record, "test")
+            keyed = keys.assign(record)
+            assert any(g.goal_key for g in keyed.goals)
+            write_report(tmp_path / "a", keyed, "test")
+            write_report(tmp_path / "b", keyed, "test", encoded=encoded)
+            for name in REPORT_TABLES:
+                file = Path(name) / f"{record.report_id}.parquet"
+                assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+                compared += 1
+    assert compared == len(REPORT_TABLES) * len(list(DIGITAL.glob("*.pdf")))
+
+
+def test_a_rerun_skips_by_the_files_stat_without_opening_them(tmp_path):
+    """What each ``reports`` footer said is kept in reports/.footers.tsv under the
+    file's size, mtime and inode: a re-run reads no footer of an unchanged file (here
+    one overwritten in place with the same size and mtime: it is still skipped), and
+    reads again one that changed (another mtime: re-read, so extracted again)."""
+    out = tmp_path / "out"
+    inputs = [DIGITAL / "ange-2025-t1.pdf", DIGITAL / "sjovik-2022-t1.pdf"]
+    run_cli("extract", *inputs, "-o", out, "--quiet")
+    assert (out / "reports" / ".footers.tsv").exists()
+    same, changed = sorted(p for p in (out / "reports").glob("*.parquet")
+                           if p.name != "empty.parquet")
+    for path in (same, changed):
+        st = path.stat()
+        with open(path, "r+b") as fh:  # same size, same inode, unreadable as Parquet
+            fh.write(b"\0" * st.st_size)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + (path == changed)))
+    proc = run_cli("extract", *inputs, "-o", out, "--quiet")
+    assert summary(proc).startswith("2 files: 1 done, 0 failed, 1 skipped"), proc.stderr
+    assert pq.read_table(changed).num_rows == 1  # written again
