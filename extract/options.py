@@ -39,6 +39,9 @@ class ExtractOptions:
     quiet: bool = False
     executor: Literal["local", "dask"] = "local"
     scheduler: str | None = None  # dask scheduler address, tcp://HOST:PORT
+    # --corrections: a file of the review page's decisions (normalize/corrections.py),
+    # checked by the CLI before any work and applied to every report written
+    corrections: Path | None = None
 
     def __post_init__(self) -> None:
         if self.ocr not in ("auto", "always", "never"):

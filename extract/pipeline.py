@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from malrapport.extract.correction_stamps import stamp, still_done
 from malrapport.extract.discover import discover_files
 from malrapport.extract.errors import MalrapportError, UsageError, one_line
 from malrapport.extract.executors import Outcome, Task, make_pool
@@ -98,6 +99,7 @@ class _File:
     closed: bool = False
     pages_counted: bool = False  # its pages were added to the progress bar
     error_key: str | None = None  # its errors row's key (discover.Found.error_key)
+    tables: dict = field(default_factory=dict)  # report_id → its tables, made in the worker
 
 
 def run(paths: list[Path], outdir: Path, options: ExtractOptions,
@@ -126,6 +128,7 @@ def run(paths: list[Path], outdir: Path, options: ExtractOptions,
             forget_legacy_errors(outdir, files)
             done = set() if options.force else finished_reports(outdir, EXTRACTOR_VERSION)
             batch = _Batch(outdir, options, progress, on_event or (lambda event: None))
+            done = still_done(outdir, done, batch.corrections)  # corrections changed: again
         except OSError as e:  # a full disk, a folder made read-only since the check
             raise output_error(outdir, e) from e
         batch.summary.files = len(files)
@@ -179,6 +182,9 @@ class _Batch:
         # Each also waits in OUTDIR/.pending/, so an interrupted run loses no OCR work.
         self.deferred: list[tuple[_File, object]] = []
         self.pending = Pending(outdir, EXTRACTOR_VERSION, clear=options.force)
+        from malrapport.normalize.corrections import load_corrections
+
+        self.corrections = load_corrections(options.corrections)  # the CLI checked the file
 
     @property
     def pool(self):
@@ -247,8 +253,6 @@ class _Batch:
 
     def _fill(self, files: Iterator[_File]) -> bool:
         """Hand jobs to free workers, started files first; False once no file is left."""
-        from malrapport.extract.jobs import scan_file
-
         while self._pool is None or self._pool.free() > 0:
             if self.ready:
                 task = self.ready.popleft()
@@ -257,11 +261,18 @@ class _Batch:
                 if f is None:
                     self._more = False
                     return False
+                from malrapport.extract.jobs import scan_file  # not on a re-run: no new file
+
                 task = self._task(f, scan_file, (f.path, f.source, self.options, True))
             self.pool.submit(task)
         return True
 
     def _task(self, f: _File, fn, args: tuple) -> Task:
+        from malrapport.extract.jobs import finish_report, repair_report, scan_file
+        from malrapport.extract.worker_tables import with_tables
+
+        if fn in (scan_file, finish_report, repair_report):  # the worker makes the tables too
+            fn, args = with_tables, (fn, args, EXTRACTOR_VERSION)
         task = Task(next(self.ids), f.key, fn, args)
         self.inflight[task.id] = f
         return task
@@ -275,7 +286,14 @@ class _Batch:
         f.work += outcome.seconds
         if f.closed:
             return
-        fn = outcome.task.fn
+        from malrapport.extract.worker_tables import WithTables, with_tables
+
+        fn, value = outcome.task.fn, outcome.value
+        if fn is with_tables:
+            fn = outcome.task.args[0]
+            if isinstance(value, WithTables):
+                f.tables.update(value.tables)
+                value = value.value
         if outcome.error is not None:
             error = outcome.error
             if isinstance(error, MalrapportError):  # WorkerLost (worker_crashed) among them
@@ -285,11 +303,11 @@ class _Batch:
                 message = f"{type(error).__name__}: {error}"
             self._fail(f, kind, one_line(message))
         elif fn is scan_file:
-            self._scanned(f, outcome.value)
+            self._scanned(f, value)
         elif fn is ocr_job:
-            self._page(f, *outcome.value)
+            self._page(f, *value)
         else:
-            self._write(f, outcome.value)
+            self._write(f, value)
 
     def _scanned(self, f: _File, scan) -> None:
         from malrapport.extract.jobs import ocr_job
@@ -326,15 +344,14 @@ class _Batch:
             self.ready.appendleft(self._task(f, finish_report, (f.scan, self.options, None, True)))
 
     def _write(self, f: _File, report) -> None:
-        from malrapport.extract.jobs import Unrepaired
+        from malrapport.extract.jobs import waiting
         from malrapport.schemas.output import write_report
 
         if f.scan is not None:  # its pages went through _page, one by one
             f.pages_counted = True
-        if isinstance(report, list):  # a file that holds several reports
-            self._write_several(f, report)
-            return
-        if isinstance(report, Unrepaired):  # repaired at the end of the batch
+        if self.corrections and not waiting(report):
+            report = self.corrections.apply(report, say=self.progress.message)
+        if waiting(report):  # repaired at the end of the batch (a file's parts all together)
             try:
                 self.pending.put(report, f.source)
             except OSError as e:
@@ -342,10 +359,16 @@ class _Batch:
             self.deferred.append((f, report))
             f.scan = None  # the words are not needed any more
             return
+        if isinstance(report, list):  # a file that holds several reports
+            self._write_several(f, report)
+            return
+        encoded = self._encoded(f, report)
         report = self.keys.assign(report)
         try:
             self._drop_other_parts(f, [report.report_id])
-            write_report(self.outdir, report, EXTRACTOR_VERSION, error_key=f.error_key)
+            write_report(self.outdir, report, EXTRACTOR_VERSION, error_key=f.error_key,
+                         encoded=encoded)
+            stamp(self.outdir, f.report_id, self.corrections)
         except OSError as e:  # a full disk: the report's files are gone again
             self._write_failed(f, e)
         self.pending.remove(report.report_id)
@@ -364,11 +387,14 @@ class _Batch:
         cover every page of the file)."""
         from malrapport.schemas.output import write_report
 
+        encoded = [self._encoded(f, r) for r in reports]
         reports = [self.keys.assign(r) for r in reports]
         try:
             self._drop_other_parts(f, [r.report_id for r in reports])
-            for report in reports:
-                write_report(self.outdir, report, EXTRACTOR_VERSION, error_key=f.error_key)
+            for report, tables in zip(reports, encoded):
+                write_report(self.outdir, report, EXTRACTOR_VERSION, error_key=f.error_key,
+                             encoded=tables)
+            stamp(self.outdir, f.report_id, self.corrections)
         except OSError as e:
             self._write_failed(f, e)
         self.pending.remove(f.report_id)
@@ -381,6 +407,13 @@ class _Batch:
             self.progress.advance(pages=pages, ocr=ocr)
         self._close(f)
         self.on_event(Event("done", f.source, f.report_id))
+
+    @staticmethod
+    def _encoded(f: _File, report):
+        """The tables the worker made of exactly this record (not of one changed since,
+        by corrections), or None: write_report converts it then."""
+        tables = f.tables.pop(getattr(report, "report_id", None), None)
+        return tables if tables is not None and tables.source is report else None
 
     def _drop_other_parts(self, f: _File, keep: list[str]) -> None:
         """What an earlier reading of the same file left under other report_ids (one
@@ -399,15 +432,22 @@ class _Batch:
     def _start_repairs(self) -> None:
         """Every clean report of the batch is written: repair the others with what the
         archive's clean reports taught about their municipality."""
-        from malrapport.extract.jobs import repair_report
-        from malrapport.normalize.learned import learned_vocabularies
+        from malrapport.extract.jobs import Unrepaired, repair_report
+        from malrapport.normalize.learned import learned_vocabularies, taught_rows
         from malrapport.normalize.vocabulary import official_municipality
         from malrapport.schemas.tables import read_table
 
-        learned = learned_vocabularies(read_table(self.outdir, "vocabulary").to_pylist())
+        rows = read_table(self.outdir, "vocabulary").to_pylist()
+        # the clean parts of a file whose other parts wait teach too (written with them)
+        clean = [p for _f, w in self.deferred if isinstance(w, list)
+                 for p in w if not isinstance(p, Unrepaired)]
+        rows += [row for p in sorted(clean, key=lambda r: r.report_id) for row in taught_rows(p)]
+        learned = learned_vocabularies(rows)
         for f, unrepaired in self.deferred:
-            municipality = official_municipality(unrepaired.report.municipality)
-            own = {municipality: learned[municipality]} if municipality in learned else None
+            parts = unrepaired if isinstance(unrepaired, list) else [unrepaired]
+            towns = {official_municipality(p.report.municipality) for p in parts
+                     if isinstance(p, Unrepaired)}
+            own = {m: learned[m] for m in sorted(towns, key=str) if m in learned} or None
             self.ready.append(self._task(f, repair_report, (unrepaired, self.options, own)))
         self.deferred = []
 
@@ -447,7 +487,7 @@ class _Batch:
         raise _Stopped
 
     def _close(self, f: _File) -> None:
-        f.closed, f.scan = True, None
+        f.closed, f.scan, f.tables = True, None, {}
         queued = [t for t in self.ready if t.group == f.key]
         if queued:
             self.ready = deque(t for t in self.ready if t.group != f.key)
@@ -488,6 +528,9 @@ class _Batch:
                 else:
                     self._pool.close()
         finally:
+            from malrapport.extract.incremental import remember_footers
+
+            remember_footers(self.outdir)  # the next run looks at each file's stat only
             try:
                 if not self.summary.interrupted:
                     self.keys.save()

@@ -1,4 +1,5 @@
-"""The malrapport command: extract, evaluate, repair-text, profiles, inspect, compare, export.
+"""The malrapport command: extract, evaluate, repair-text, profiles, inspect, compare, review,
+export.
 
 Only this module turns errors into exit codes (0 all done, 1 some files failed,
 2 bad usage, 3 all done but some reports have warnings).
@@ -23,6 +24,7 @@ examples:
   malrapport extract archive/ -o out/
   malrapport evaluate out/ --gold samples/gold
   malrapport compare out/ -o jamforelse.html
+  malrapport review out/ -o review.html
   malrapport export out/ --format xlsx -o malrapport.xlsx
 
 Run `malrapport COMMAND --help` for a command's options. Exit codes: 0 all done,
@@ -51,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="malrapport", description=DESCRIPTION, epilog=EXAMPLES,
                                 formatter_class=_Help)
-    p.add_argument("--version", action="version", version=version_line())
+    p.add_argument("--version", action=_LazyVersion)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     ex = _command(sub, "extract", "Extract report PDFs (files or folders) into Parquet tables in OUTDIR.",
@@ -84,15 +86,26 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--executor", choices=["local", "dask"], default="local",
                     help="local: worker processes on this machine; dask: a Dask cluster (--scheduler)")
     ex.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="the Dask scheduler's address")
+    ex.add_argument("--corrections", type=Path, metavar="FILE",
+                    help="apply these corrections (the decisions file `malrapport review` "
+                         "saves) to every report written; a report whose corrections changed "
+                         "since it was written is read again")
     _profile_option(ex)
 
     ev = _command(sub, "evaluate", "Score an output folder against gold annotations "
                   "(precision, recall, F1 per table, accuracy per field, a last line field_f1=…).",
                   ("malrapport evaluate out/ --gold samples/gold",
-                   "malrapport evaluate out/ --gold samples/gold --min-f1 0.98 --diffs"))
+                   "malrapport evaluate out/ --gold-from-corrections 0d9db23c…16960 -o gold/"))
     ev.add_argument("outdir", type=Path, metavar="OUTDIR", help="a folder written by malrapport extract")
-    ev.add_argument("--gold", type=Path, required=True, metavar="DIR",
-                    help="folder of gold annotations, one <pdf name>.json per report")
+    which = ev.add_mutually_exclusive_group(required=True)
+    which.add_argument("--gold", type=Path, metavar="DIR",
+                       help="folder of gold annotations, one <pdf name>.json per report")
+    which.add_argument("--gold-from-corrections", metavar="REPORT_ID",
+                       help="instead of scoring: write this report of OUTDIR (extracted with "
+                            "--corrections after a review) as a gold annotation to -o")
+    ev.add_argument("-o", "--out", type=Path, default=None, metavar="FILE.json|DIR",
+                    help="with --gold-from-corrections: the gold file to write, or a folder to "
+                         "write <pdf name>.json in (the name --gold DIR expects)")
     ev.add_argument("--min-f1", type=float, default=None, metavar="X",
                     help="exit 1 when field_f1 is below X (for regression checks; default: never)")
     ev.add_argument("--diffs", action="store_true",
@@ -128,6 +141,37 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.html",
                       help="the page to write (its folder must exist; an existing file is replaced)")
 
+    rev = _command(sub, "review", "Write a self-contained review page: per report its warnings "
+                   "and least confident rows beside the crop of their PDF page, to correct or "
+                   "confirm; the decisions download as a --corrections file.",
+                   ("malrapport review out/ -o review.html",
+                    "malrapport review out/ -o review.html --top 25 --pdf-root /archive "
+                    "--corrections corrections.json"))
+    rev.add_argument("outdir", type=Path, metavar="OUTDIR", help="a folder written by malrapport extract")
+    rev.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.html",
+                     help="the page to write (its folder must exist; an existing file is replaced)")
+    rev.add_argument("--top", type=_count, default=10, metavar="N",
+                     help="rows shown per report, least confident first; 0: every row")
+    rev.add_argument("--share", type=_share, default=None, metavar="X",
+                     help="instead of --top: this share (0-1) of each report's rows, least "
+                          "confident first (default: --top decides)")
+    rev.add_argument("--pdf-root", type=Path, default=None, metavar="DIR",
+                     help="the folder reports.source_file is relative to: where extract was run "
+                          "for files it was given, the folder above a folder it was given "
+                          "(`extract archive/2024` writes 2024/…: --pdf-root archive); "
+                          "default: the current folder")
+    rev.add_argument("--corrections", type=Path, default=None, metavar="FILE",
+                     help="the decisions taken earlier (a corrections file), shown and kept in "
+                          "the page's download")
+    rev.add_argument("--serve", action="store_true",
+                     help="also serve the page on 127.0.0.1 and write every decision to --save "
+                          "directly (until Ctrl-C)")
+    rev.add_argument("--port", type=int, default=8765,
+                     help="with --serve: the port (0: any free one)")
+    rev.add_argument("--save", type=Path, default=Path("corrections.json"), metavar="FILE",
+                     help="with --serve: the decisions file the server writes (its decisions "
+                          "are loaded into the page when it exists)")
+
     exp = _command(sub, "export", "Export OUTDIR's tables for Excel, CSV or DuckDB users, "
                    "with the Swedish labels of statuses and assessments joined in.",
                    ("malrapport export out/ --format xlsx -o malrapport.xlsx",
@@ -140,6 +184,33 @@ def _parser() -> argparse.ArgumentParser:
                      help="the file to write, replaced only when the export succeeds (csv: a folder, "
                           "new, empty, or an earlier csv export)")
     return p
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:  # nan too
+        raise argparse.ArgumentTypeError(f"must be a number above 0, at most 1, not {text}")
+    return value
+
+
+class _LazyVersion(argparse._VersionAction):
+    """``--version``, its line made only when asked for: making it asks tesseract for
+    its version, which every other command would pay for at start-up."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show the program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        self.version = version_line()
+        super().__call__(parser, namespace, values, option_string)
 
 
 def version_line() -> str:
@@ -211,6 +282,9 @@ def _path_problem(path: Path) -> str | None:
 
 
 def _extract(args) -> int:
+    from malrapport.extract.without_pandas import block_pandas
+
+    block_pandas()  # pyarrow would import it: 50 MB and a second, for nothing
     from malrapport.extract.errors import MalrapportError
     from malrapport.extract.options import ExtractOptions
     from malrapport.extract.pipeline import run
@@ -231,9 +305,12 @@ def _extract(args) -> int:
             max_pages=args.max_pages, executor=args.executor, scheduler=args.scheduler,
             lang=_ocr_language(args.lang) if args.ocr != "never" else args.lang,
             profiles=tuple(str(Path(p).resolve()) if is_profile_file(p) else p
-                           for p in args.profile))
+                           for p in args.profile),
+            corrections=args.corrections.resolve() if args.corrections else None)
     except ValueError as e:
         print(f"malrapport: {e}", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.corrections and not _corrections_or_usage(args.corrections):
         return ExitCode.USAGE
     if args.vocab and not _vocabulary_or_usage(args.vocab):
         return ExitCode.USAGE
@@ -273,6 +350,18 @@ def _vocabulary_or_usage(files: list[Path]) -> bool:
         load_vocabulary(tuple(files))
     except VocabularyError as e:
         print(f"malrapport: --vocab: {e}", file=sys.stderr)
+        return False
+    return True
+
+
+def _corrections_or_usage(path: Path) -> bool:
+    """Read the --corrections file once here: a bad one is a usage error before any work."""
+    from malrapport.normalize.corrections import CorrectionsError, load_corrections
+
+    try:
+        load_corrections(path)
+    except CorrectionsError as e:
+        print(f"malrapport: --corrections: {e}", file=sys.stderr)
         return False
     return True
 
@@ -332,6 +421,10 @@ def _evaluate(args) -> int:
         return usage(f"{args.outdir}: no such folder")
     if not any((args.outdir / name).is_dir() for name in ("reports", "errors")):
         return usage(f"{args.outdir}: not a malrapport output folder (no reports/ or errors/ in it)")
+    if args.gold_from_corrections is not None:
+        return _gold_from_corrections(args, usage)
+    if args.out is not None:
+        return usage("-o is for --gold-from-corrections (evaluate prints its scores)")
     if not args.gold.is_dir() or not any(args.gold.glob("*.json")):
         return usage(f"{args.gold}: no gold annotations (*.json) there")
     if args.min_f1 is not None and not 0 <= args.min_f1 <= 1:  # nan too: it would always pass
@@ -351,6 +444,31 @@ def _evaluate(args) -> int:
         print(f"malrapport: field_f1 {scores.field_f1:.4f} is below --min-f1 {args.min_f1}",
               file=sys.stderr)
         return ExitCode.SOME_FAILED
+    return ExitCode.OK
+
+
+def _gold_from_corrections(args, usage) -> int:
+    import json
+
+    from malrapport.evaluate import NoSuchReport, gold_file_name, gold_from_report
+    from malrapport.schemas.tables import SchemaVersionError
+
+    if args.out is None:
+        return usage("--gold-from-corrections needs -o FILE.json or -o DIR")
+    try:
+        gold, reviewed = gold_from_report(args.outdir, args.gold_from_corrections)
+        out = (args.out / gold_file_name(args.outdir, args.gold_from_corrections)
+               if args.out.is_dir() else args.out)
+    except (NoSuchReport, SchemaVersionError) as e:
+        return usage(str(e))
+    if not out.parent.is_dir():
+        return usage(f"{out}: the folder {out.parent} does not exist")
+    out.write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    rows = sum(1 + len(g["activities"]) for g in gold["goals"])
+    note = ("" if reviewed else "; no row of it was reviewed (extract with --corrections after "
+            "`malrapport review`): the gold is the extraction as it is")
+    print(f"malrapport: wrote {out}: {len(gold['goals'])} goals, {rows} rows, {reviewed} "
+          f"reviewed{note}", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -391,6 +509,39 @@ def _compare(args) -> int:
     except MalrapportError as e:
         print(f"malrapport: {e}", file=sys.stderr)
         return e.exit_code
+    return ExitCode.OK
+
+
+def _review(args) -> int:
+    from malrapport.extract.errors import MalrapportError
+    from malrapport.review import review
+
+    if not 0 <= args.port < 65536:
+        print(f"malrapport: --port must be 0 to 65535, not {args.port}", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        views, page = review(args.outdir, args.out, top=args.top, share=args.share,
+                             pdf_root=args.pdf_root, corrections=args.corrections,
+                             serve=args.save if args.serve else None)
+    except MalrapportError as e:
+        print(f"malrapport: {e}", file=sys.stderr)
+        return e.exit_code
+    rows = sum(1 for v in views for i in v.items if i.kind != "warning")
+    notes = sum(1 for v in views if v.pdf_note)
+    print(f"malrapport: wrote {args.out}: {len(views)} reports, {rows} rows to review, "
+          f"{sum(v.warnings for v in views)} warnings"
+          + (f"; {notes} PDFs not found or changed (see the page)" if notes else ""),
+          file=sys.stderr)
+    if args.serve:
+        from malrapport.review_serve import serve
+
+        try:
+            serve(page, args.save, args.port, lambda line: print(line, file=sys.stderr, flush=True))
+        except KeyboardInterrupt:
+            return ExitCode.OK
+        except OSError as e:  # the port is taken
+            print(f"malrapport: --port {args.port}: {e.strerror or e}", file=sys.stderr)
+            return ExitCode.USAGE
     return ExitCode.OK
 
 
@@ -451,7 +602,7 @@ def _inspect(args) -> int:
 
 _COMMANDS = {"extract": _extract, "evaluate": _evaluate, "repair-text": _repair_text,
              "compare": _compare, "profiles": _profiles, "inspect": _inspect,
-             "export": _export}
+             "export": _export, "review": _review}
 
 if __name__ == "__main__":
     sys.exit(main())

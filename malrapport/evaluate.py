@@ -8,6 +8,10 @@ fields of unmatched predictions are false alarms. The fields of schema 2
 (``OPTIONAL_FIELDS``) are scored where the gold gives them. A goal's
 ``parent_ordinal`` is compared through the matching: the predicted parent must
 be the goal matched to the gold parent.
+
+``gold_from_report`` goes the other way: a report of OUTDIR (reviewed, and extracted
+again with ``--corrections``) as a gold annotation, which names its report_id so
+that evaluate finds the report whatever the gold file is called.
 """
 from __future__ import annotations
 
@@ -157,9 +161,11 @@ def evaluate(outdir: Path, gold_dir: Path) -> Scores:
     measures = read_table(outdir, "measures").to_pylist()
     scorer = _Scorer()
     by_stem = {Path(r["source_file"]).stem: r for r in reports}
+    by_id = {r["report_id"]: r for r in reports}
     for gold_file in sorted(Path(gold_dir).glob("*.json")):
         gold = load_gold(gold_file)
-        report = by_stem.get(gold_file.stem)
+        # a gold made from a report (gold_from_report) names it; others go by file name
+        report = by_id.get(gold["report"].get("report_id")) or by_stem.get(gold_file.stem)
         scorer.where = gold_file.stem
         if report is None:
             scorer.s.missing_reports.append(gold_file.stem)
@@ -286,3 +292,60 @@ def format_scores(s: Scores) -> str:
         out.append(f"  {key:<24} {ok / n:.4f}  ({ok}/{n})")
     out.append(f"field_f1={s.field_f1:.4f}")
     return "\n".join(out)
+
+
+# --- a reviewed report as a gold annotation ------------------------------------------------
+
+GOLD_GOAL_FIELDS = (*GOAL_FIELDS, *OPTIONAL_FIELDS["goals"])
+GOLD_ACTIVITY_FIELDS = (*ACTIVITY_FIELDS, *OPTIONAL_FIELDS["activities"])
+GOLD_MEASURE_FIELDS = (*MEASURE_FIELDS, *OPTIONAL_FIELDS["measures"])
+
+
+class NoSuchReport(ValueError):
+    """``--gold-from-corrections`` names a report_id OUTDIR does not hold."""
+
+
+def gold_from_report(outdir: Path, report_id: str) -> tuple[dict, int]:
+    """One report of OUTDIR as a gold annotation (CONTRACT.md's form, every field
+    ``evaluate`` scores, and the report's id so that evaluate finds it whatever the
+    gold file is called), and how many of its rows were reviewed (``source = review``).
+
+    Made from a report whose rows a person corrected and confirmed on the review page
+    (``malrapport extract --corrections``), it is a gold for the regression suite."""
+    tables = {name: [r for r in read_table(outdir, name).to_pylist() if r["report_id"] == report_id]
+              for name in ("reports", "goals", "activities", "measures")}
+    if not tables["reports"]:
+        raise NoSuchReport(f"{outdir}: no report {report_id!r} in it (reports.report_id)")
+    report = tables["reports"][0]
+    goals = sorted(tables["goals"], key=lambda g: g["ordinal"] or 0)
+    position = {g["ordinal"]: i + 1 for i, g in enumerate(goals)}
+    reviewed = sum(r.get("source") == "review" for r in (*goals, *tables["activities"]))
+    out_goals = []
+    for g in goals:
+        item = {name: _json(g.get("parent_number" if name == "parent" else name))
+                for name in GOLD_GOAL_FIELDS}
+        item["parent_ordinal"] = position.get(g.get("parent_ordinal"))
+        acts = sorted((a for a in tables["activities"] if a.get("goal_ordinal") == g["ordinal"]),
+                      key=lambda a: a["ordinal"] or 0)
+        item["activities"] = [{n: _json(a.get(n)) for n in GOLD_ACTIVITY_FIELDS} for a in acts]
+        item["measures"] = [{n: _json(m.get(n)) for n in GOLD_MEASURE_FIELDS}
+                            for m in tables["measures"] if m.get("goal_ordinal") == g["ordinal"]]
+        out_goals.append(item)
+    head = {name: _json(report.get(name)) for name in (*REPORT_FIELDS, *OPTIONAL_FIELDS["reports"])}
+    head["report_id"] = report_id
+    return {"report": head, "goals": out_goals}, reviewed
+
+
+def _json(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def gold_file_name(outdir: Path, report_id: str) -> str:
+    """``<pdf name>.json``: the name ``evaluate --gold DIR`` expects of a gold file."""
+    rows = [r for r in read_table(outdir, "reports").to_pylist() if r["report_id"] == report_id]
+    stem = Path(rows[0]["source_file"]).stem if rows else report_id
+    return f"{stem}.json"
