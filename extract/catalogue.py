@@ -3,8 +3,9 @@
 The profile's ``catalogue.area`` words (``Mål inom målområde``) open an area,
 named by the rest of the line (``Vuxna``); bulleted goal titles follow. The
 group led by ``catalogue.economy`` (``Verksamhetsmål för god ekonomisk
-hushållning``) holds the council's financial-management goals. Goals elsewhere
-in the report get their area by fuzzy match of their title against this list.
+hushållning``) holds the council's financial-management goals; that heading, as
+printed, is their area. Goals elsewhere in the report get their area by fuzzy match
+of their title against this list.
 """
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def lines_to_catalogue(lines: list[Line], profile: Profile) -> Catalogue:
             key = _key(" ".join(parts))
             if economy:
                 cat.economy.add(key)
-            elif area:
+            if area:
                 cat.areas[key] = area
         items.clear()
 
@@ -76,7 +77,7 @@ def lines_to_catalogue(lines: list[Line], profile: Profile) -> Catalogue:
             continue
         if profile.catalogue_economy and match_at(profile.catalogue_economy, words):
             flush()
-            economy, area = True, None
+            economy, area = True, " ".join(w.text for w in line.words).strip()
             continue
         if area is None and not economy:
             continue
