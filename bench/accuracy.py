@@ -132,6 +132,9 @@ def main() -> int:
     ap.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS) + list(GROUPS),
                     help="sets to run; engine2 is its digital, scan300 and badlayer sets")
     ap.add_argument("--workers", default="2")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="keep each set's OUTDIR as DIR/<set> (e.g. for bench/confidence.py "
+                         "--outdir); default: nothing kept")
     args = ap.parse_args()
     args.sets = [s for name in args.sets for s in GROUPS.get(name, [name])]
     titles: list[str] = []
@@ -154,6 +157,10 @@ def main() -> int:
                 summary = ex.stderr.strip().splitlines()[-1] if ex.stderr.strip() else ""
                 pages = re.search(r"(\d+) pages", summary)
             seconds = time.perf_counter() - start
+            if args.keep:
+                kept = args.keep / re.sub(r"[^\w.-]+", "_", name).strip("_")
+                shutil.rmtree(kept, ignore_errors=True)
+                shutil.copytree(Path(tmp) / "out", kept)
             stems = sorted(p.stem for p in folder.glob("*.pdf"))
             by_family: dict[str, list[str]] = {}
             for stem in stems:
