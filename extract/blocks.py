@@ -83,9 +83,9 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
                     blocks.append(GridRows(tuple(bands), number, grid, not above, not below))
                 continue
             pre = prefixed_heading(line, profile, size)
-            num = None
+            num, skip = None, 1
             if pre is None and profile.numbered:
-                num = heading_number(line, size) or dotless_heading(line, size, last_number[0])
+                num, skip = _numbered_heading(line, size, last_number[0])
             if pre is not None or num is not None:
                 flush_para()
                 flush_heading()
@@ -97,8 +97,9 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
                         last_number[0] = pre.number
                 else:
                     last_number[0] = num
-                    state.set(num, 1, "numbered", None, None,
-                              f"numbered heading {num}" + (" (bold)" if line.bold else ""))
+                    state.set(num, skip, "numbered", None, None,
+                              f"numbered heading {num}" + (" (bold)" if line.bold else "")
+                              + (" (dash after the number)" if skip > 1 else ""))
                 continue
             header = table_header(line, profile, year)
             lab = label(line, profile) if header is None else None
@@ -127,6 +128,25 @@ def lines_to_blocks(pages: list[list[Line]], profile: Profile, year: int | None 
         flush_para()
         flush_heading()
     return blocks
+
+
+# A lone dash between a heading's number and its title: printed ("3.1.1 – Title"), or
+# OCR's reading of the wide gap a tab stop leaves there.
+NUMBER_DASHES = frozenset({"-", "–", "—", "−", "_", "~"})
+
+
+def _numbered_heading(line: Line, size: float, last: str | None) -> tuple[str | None, int]:
+    """The line's heading number and how many words lead the title (the number, and a
+    dash standing alone after it), or (None, 1)."""
+    num = heading_number(line, size) or dotless_heading(line, size, last)
+    if num is not None:
+        return num, 1
+    if len(line.words) > 2 and line.words[1].text in NUMBER_DASHES:
+        rest = Line((line.words[0], *line.words[2:]), line.page, line.page_height)
+        num = heading_number(rest, size) or dotless_heading(rest, size, last)
+        if num is not None:
+            return num, 2
+    return None, 1
 
 
 def _continues_heading(prev: Line, line: Line) -> bool:

@@ -55,7 +55,8 @@ class ActivityDraft:
             description=join_parts(self.description), comment=join_parts(comment + self.comment),
             start_date=first_date(self.row.cells.get("start")),
             end_date=end,
-            end_date_raw=end_text if end_text and (end is None or end.isoformat() != end_text.strip())
+            end_date_raw=end_text if end_text and (end is None
+                                                   or end.isoformat() != "".join(end_text.split()))
             else None,
             responsible=self.row.text("responsible") or None,
             page=self.page, source="ocr" if any(w.source == "ocr" for w in words) else "text",
@@ -93,10 +94,18 @@ def box_of(lines, page: int | None) -> tuple[float, ...] | None:
 
 
 def first_date(texts: list[str] | None):
-    for t in texts or []:
+    """The cell's first date; a date OCR split in two or three pieces (``2025-06-3``,
+    ``0``) read joined."""
+    texts = texts or []
+    for t in texts:
         d = parse_date(t)
         if d:
             return d
+    for n in (2, 3):
+        for i in range(len(texts) - n + 1):
+            d = parse_date("".join(texts[i:i + n]))
+            if d:
+                return d
     return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from malrapport.extract.blocktypes import Column, TableHeader
 from malrapport.extract.grids import Band
 from malrapport.extract.layout import Line
-from malrapport.extract.match import best_at, fold_word, fold_words
+from malrapport.extract.match import Match, best_at, fold_word, fold_words
 from malrapport.extract.profile import Profile, TableSpec
 
 # Header cells stand apart: at least this many font sizes between two columns'
@@ -93,6 +93,8 @@ def _header_for(spec: TableSpec, line: Line, words: list[str], year: int | None
             if m and (hit is None or m[1].end > hit[2].end):
                 hit = (role, m[0], m[1])
         if hit is None:
+            hit = _split_word_hit(spec, line, words, i, year)
+        if hit is None:
             if not any(c.isalnum() for c in words[i]):  # a bar, a bullet, a speck: no word
                 i += 1
                 continue
@@ -132,6 +134,27 @@ def _header_for(spec: TableSpec, line: Line, words: list[str], year: int | None
     if not set(spec.required) <= {c.name for c in columns}:
         return None
     return TableHeader(spec.kind, tuple(columns), line.page, line.size, spec, line, why, guessed)
+
+
+# OCR splits a header word at a wide letter space (``Slut datum``, ``Verksam hetens``):
+# two pieces standing closer than this many font sizes, read joined.
+SPLIT_WORD_GAP = 0.5
+
+
+def _split_word_hit(spec: TableSpec, line: Line, words: list[str], i: int, year: int | None):
+    """The column phrase that starts at ``i`` once the words at ``i`` and ``i + 1`` are
+    read as one, as (role, phrase, match over the line's words), or None."""
+    if i + 1 >= len(words) or not words[i] or not words[i + 1]:
+        return None
+    if line.words[i + 1].x0 - line.words[i].x1 >= SPLIT_WORD_GAP * line.size:
+        return None
+    joined = words[:i] + [words[i] + words[i + 1]] + words[i + 2:]
+    hit = None
+    for role, phrases in spec.columns:
+        m = best_at(phrases, joined, i, year)
+        if m and (hit is None or m[1].end > hit[2].end):
+            hit = (role, m[0], Match(m[1].end + 1, m[1].number))
+    return hit
 
 
 def grid_header(band: Band, profile: Profile, year: int | None) -> TableHeader | None:

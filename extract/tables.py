@@ -9,7 +9,7 @@ The status vocabulary is the profile's.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -142,7 +142,7 @@ def split_line(line: Line, header: TableHeader) -> dict[str, list[Word]] | None:
     dates = [c for c in header.columns if c.name in DATE_COLUMNS]
     cells: dict[str, list[Word]] = {}
     placed: list[tuple[Word, str]] = []
-    for word in line.words:
+    for word in (join_date_pieces(line.words, line.size) if dates else line.words):
         if dates and parse_date(word.text):
             col = min(dates, key=lambda c: abs((c.x0 + c.x1) / 2 - word.xmid))
             if abs((col.x0 + col.x1) / 2 - word.xmid) < 3 * (col.x1 - col.x0) + 20:
@@ -158,12 +158,60 @@ def split_line(line: Line, header: TableHeader) -> dict[str, list[Word]] | None:
                 cells.setdefault(col.name, []).append(word)
                 placed.append((word, col.name))
                 break
-    for (prev, a), (word, b) in zip(placed, placed[1:]):
+    for i, ((prev, a), (word, b)) in enumerate(zip(placed, placed[1:])):
         if a == b or b in DATE_COLUMNS or a in DATE_COLUMNS:
             continue  # a date is a cell of its own, however close it stands
+        nxt = placed[i + 2] if i + 2 < len(placed) else None
+        if is_ocr_icon(word) and nxt is not None and nxt[1] == b:
+            word = nxt[0]  # the cell's symbol stands in the gutter: its text starts the cell
         if word.x0 - prev.x1 < CELL_GAP * line.size:
             return None  # no gutter between the two columns: one run of text
     return cells
+
+
+# OCR splits a date at a speck or a wide letter space (``2025-06-3 0``, ``2025- 06-30``):
+# pieces standing closer than this many font sizes, none a date alone, that make one.
+DATE_PIECE_GAP = 0.6
+DATE_PIECES = 3
+
+
+def join_date_pieces(words: tuple[Word, ...], size: float) -> list[Word]:
+    """The line's words, a date OCR read as two or three close pieces made one word again."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        joined = None
+        if parse_date(words[i].text) is None and any(c.isdigit() for c in words[i].text):
+            for j in range(i + 2, min(i + DATE_PIECES, len(words)) + 1):
+                piece = words[i:j]
+                if any(b.x0 - a.x1 >= DATE_PIECE_GAP * size for a, b in zip(piece, piece[1:])):
+                    break
+                if parse_date(piece[-1].text) is not None:
+                    break
+                if parse_date("".join(w.text for w in piece)) is not None:
+                    joined = replace(piece[0], text="".join(w.text for w in piece),
+                                     x1=piece[-1].x1, top=min(w.top for w in piece),
+                                     bottom=max(w.bottom for w in piece),
+                                     conf=min(w.conf for w in piece))
+                    i = j
+                    break
+        if joined is None:
+            joined = words[i]
+            i += 1
+        out.append(joined)
+    return out
+
+
+# A status symbol OCR reads as a glyph (``9``, ``&``, ``@``, ``e``): a word of this
+# many characters at most, with no letter or read with low confidence.
+ICON_CHARS = 2
+ICON_CONFIDENCE = 0.6
+
+
+def is_ocr_icon(word: Word) -> bool:
+    """A drawn symbol (a status circle before its label) that OCR read as a character or two."""
+    return (word.approximate and len(word.text) <= ICON_CHARS
+            and (not any(c.isalpha() for c in word.text) or word.conf < ICON_CONFIDENCE))
 
 
 def boundaries_run_across(line: Line, header: TableHeader) -> int:
