@@ -16,7 +16,7 @@ from malrapport.extract.grids import Band, Cell
 from malrapport.extract.match import HEADING_NUMBER, fold_words, match_at
 from malrapport.extract.measures import split_value
 from malrapport.extract.profile import HeadingRule, Profile
-from malrapport.extract.symbols import Legend, colour_name, symbol_key
+from malrapport.extract.symbols import Legend, colour_name, greyscale, symbol_key
 from malrapport.extract.tables import Row
 from malrapport.schemas.records import MeasureRecord
 from malrapport.schemas.words import Mark
@@ -65,8 +65,10 @@ def row_assessment(row: Row, band: Band, column, marks: tuple[Mark, ...], legend
         found = marks_in(band, column.x0 - 20, column.x1 + 20, marks)
     if found:
         mark = max(found, key=lambda m: (m.x1 - m.x0) * (m.bottom - m.top))
-        key, how = symbol_key(mark, legend, profile)
-        shown = mark.char if mark.kind == "glyph" else f"{colour_name(mark.colour) or ''} {mark.kind}"
+        page = band.source[0].page if band.source else None
+        key, how = symbol_key(mark, legend, profile, page)
+        shown = (mark.char if mark.kind == "glyph" else f"of grey level {mark.colour[0]}"
+                 if greyscale(mark) else f"{colour_name(mark.colour) or ''} {mark.kind}")
         return key, f"symbol {shown.strip()} ({how})"
     text = row.text("assessment")
     return None, text or None

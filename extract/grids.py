@@ -10,7 +10,8 @@ positions split later. A cell's words stay in their cell however they wrap.
 
 Tolerances are in points: rules a little apart (a border drawn as two strokes,
 a scan's thick line) are one; a rule reaching a little short of another still
-meets it.
+meets it. A row rule that a scan broke into pieces is one where its pieces cover
+most of the table's width (``_broken_rows``).
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ JOIN = 3.0  # a rule ending this close to another one meets it
 MIN_BAND = 4.0  # bands thinner than this (a double border) are no row
 MIN_TABLE_WIDTH = 60.0
 MAX_BAND = 240.0  # rules further apart than this are no rows of one table
+BROKEN_COVER = 0.6  # pieces of a row rule (a scan's faint rule) cover this much of the table
+BROKEN_GAP = 60.0  # with gaps no wider than this (a faint rule breaks where a skewed scan steps)
 BORDERED_SHARE = 0.6  # a table whose rows are mostly crossed by vertical rules is bordered
 
 
@@ -138,8 +141,8 @@ def grid_skeletons(rules) -> list[_Skeleton]:
     further apart than a tall row, with the vertical rules that run between them.
     Two tables of one width one above the other come out as one group; the header
     rows split them again (``blocks``)."""
-    hs, vs = merge_rules(rules)
-    hs = [h for h in hs if h.x1 - h.x0 >= MIN_TABLE_WIDTH]
+    all_hs, vs = merge_rules(rules)
+    hs = [h for h in all_hs if h.x1 - h.x0 >= MIN_TABLE_WIDTH]
     groups: list[list[Rule]] = []
     for h in sorted(hs, key=lambda r: r.y):
         for g in groups:
@@ -150,10 +153,26 @@ def grid_skeletons(rules) -> list[_Skeleton]:
                 break
         else:
             groups.append([h])
+    # a row rule a scan broke into pieces (a faint grey rule) counts where its pieces
+    # cover most of the table's width; its pieces make no table of their own
+    whole = [(g, min(h.x0 for h in g), max(h.x1 for h in g)) for g in groups]
+    broken: dict[int, list[float]] = {}
+    absorbed: set[int] = set()
+    for i, (g, x0, x1) in enumerate(whole):
+        ys_g = [h.y for h in g]
+        found = _broken_rows(all_hs, x0, x1, min(ys_g), max(ys_g), ys_g)
+        # and the rows below its last whole rule, one under another
+        bottom = max(ys_g)
+        while below := _broken_rows(all_hs, x0, x1, bottom, bottom + MAX_BAND, ys_g):
+            found.append(below[0])
+            bottom = below[0][0]
+        broken[i] = [y for y, _pieces in found]
+        absorbed.update(id(r) for _y, pieces in found for r in pieces)
     out = []
-    for g in groups:
-        ys = _distinct([h.y for h in g], MIN_BAND)
-        x0, x1 = min(h.x0 for h in g), max(h.x1 for h in g)
+    for i, (g, x0, x1) in enumerate(whole):
+        if all(id(h) in absorbed for h in g):
+            continue
+        ys = _distinct([h.y for h in g] + broken.get(i, []), MIN_BAND)
         inside = tuple(v for v in vs if x0 - JOIN <= v.x <= x1 + JOIN
                        and v.bottom >= ys[0] - JOIN and v.top <= ys[-1] + JOIN)
         # a row cut by the page's end has no rule under it: its cell borders end there
@@ -163,6 +182,31 @@ def grid_skeletons(rules) -> list[_Skeleton]:
         if len(ys) < 2:
             continue
         out.extend(_split_unbordered(_Skeleton(x0, x1, tuple(ys), inside)))
+    return out
+
+
+def _broken_rows(hs: list[Rule], x0: float, x1: float, top: float, bottom: float,
+                 ys: list[float]) -> list[tuple[float, list[Rule]]]:
+    """Rows of a table whose rule a scan broke: at one height between the table's first
+    and last rules (and away from its whole rules), pieces of rule inside its extent,
+    none further apart than ``BROKEN_GAP``, that cover ``BROKEN_COVER`` of its width."""
+    inside = sorted((h for h in hs if x0 - JOIN <= h.x0 and h.x1 <= x1 + JOIN
+                     and top + MIN_BAND < h.y < bottom - MIN_BAND
+                     and all(abs(h.y - y) > MIN_BAND for y in ys)), key=lambda h: h.y)
+    rows: list[list[Rule]] = []
+    for h in inside:
+        if rows and abs(h.y - rows[-1][0].y) <= SNAP:
+            rows[-1].append(h)
+        else:
+            rows.append([h])
+    out = []
+    for pieces in rows:
+        pieces.sort(key=lambda h: h.x0)
+        if any(b.x0 - a.x1 > BROKEN_GAP for a, b in zip(pieces, pieces[1:])):
+            continue
+        cover = sum(h.x1 - h.x0 for h in pieces)
+        if cover >= BROKEN_COVER * (x1 - x0):
+            out.append((sum(h.y for h in pieces) / len(pieces), pieces))
     return out
 
 

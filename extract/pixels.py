@@ -4,12 +4,17 @@ counterpart of ``graphics``.
 Rules are long thin runs of ink: rows (or columns) of a reduced, thresholded copy
 of the page are cut into runs of dark pixels; runs that touch from one row to the
 next are one line, a line of a slightly skewed scan included (it steps down a row
-every few hundred pixels). A line is kept when it is long and stays thin.
+every few hundred pixels). A line is kept when it is long and stays thin. Where a faint
+rule steps from one row to the next its ink is shared by the two rows, each too light
+alone; two rows together darker than the rows around them are ink of the rule there
+(``_stepped``), else such a rule comes out in pieces.
 
 Marks are blobs of ink of a symbol's size, roughly as wide as tall, where OCR
 found no word (or only a word that is no word: ``@``, ``®)``): a coloured circle,
-a smiley. Each gets its mean ink colour (grey on a greyscale scan) and an 8×8
-picture, so that the report's legend can tell a smile from a frown.
+a smiley; smaller, down to ``DOT_MIN_PT``, a solid round dot (a legend's small circle).
+Each gets its ink colour (a filled mark's from its middle, clear of the blur at its
+edge; grey on a greyscale scan) and an 8×8 picture, so that the report's legend can
+tell a smile from a frown.
 
 Boxes come back in the image's pixels; ``ocr`` scales them to points.
 """
@@ -25,10 +30,17 @@ from malrapport.extract.graphics import thumbnail
 INK_MARGIN = 45  # a pixel this much darker than the paper is ink
 INK_MAX = 200
 RULE_INK_MARGIN = 22
+STEP_MARGIN = 30  # two neighbouring rows together this much darker than the rows around: a rule's step
 MIN_RULE_PT = 30.0  # a rule is at least this long
 MAX_RULE_PT = 3.0  # and at most this thick (on average)
 MARK_MIN_PT, MARK_MAX_PT = 6.0, 24.0
 MARK_ASPECT = 3.5
+# A smaller blob is a mark only when it is a solid dot (a legend's small coloured circle):
+# about round, and its middle all ink (a letter OCR missed has a hole or a gap there).
+DOT_MIN_PT = 4.5
+DOT_ROUND = 1.3
+DOT_MIN_FILL = 0.6
+SOLID_MIDDLE = 0.85  # a mark whose middle is this much ink is a filled one
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,15 +141,34 @@ def find_rules(img: Image.Image, dpi: float) -> list[PixelBox]:
     """Horizontal and vertical ruling lines of a page image, in its pixels. A light grey
     rule between rows is fainter than text: a lower margin over the paper finds it (only
     long runs count, so the text's grey edges do no harm)."""
-    mask = _ink(img, margin=RULE_INK_MARGIN)
+    a = np.asarray(img.convert("L"))
+    mask = a < min(INK_MAX, _paper(a) - RULE_INK_MARGIN)
     min_len = max(8, int(MIN_RULE_PT / 72 * dpi))
     max_thick = max(2.0, MAX_RULE_PT / 72 * dpi)
     out = []
-    for x0, y0, x1, y1 in _lines_from_runs(_runs(mask, min_len // 3), max_thick, min_len):
+    across = _stepped(a, mask, axis=0)
+    for x0, y0, x1, y1 in _lines_from_runs(_runs(across, min_len // 3), max_thick, min_len):
         out.append(PixelBox(int(x0), int(y0), int(x1), int(y1)))
-    for y0, x0, y1, x1 in _lines_from_runs(_runs(mask.T, min_len // 3), max_thick, min_len):
+    down = _stepped(a, mask, axis=1)
+    for y0, x0, y1, x1 in _lines_from_runs(_runs(down.T, min_len // 3), max_thick, min_len):
         out.append(PixelBox(int(x0), int(y0), int(x1), int(y1)))
     return out
+
+
+def _stepped(a: np.ndarray, mask: np.ndarray, axis: int) -> np.ndarray:
+    """The rule mask with the pixels where a faint rule of a skewed scan steps from one
+    row (``axis`` 0; column: 1) to the next: there its ink is shared by two rows, each
+    too light alone, but the two together as dark as the rule."""
+    dark = np.clip(_paper(a) - a.astype(np.int16), 0, None)
+    if axis == 1:
+        dark, mask = dark.T, mask.T
+    out = mask.copy()
+    if dark.shape[0] >= 4:
+        # rows r and r+1 together, less the rows either side of them: a thin line, not a
+        # shaded band (as dark, but as dark above and below)
+        ridge = dark[1:-2] + dark[2:-1] - dark[:-3] - dark[3:]
+        out[1:-2] |= ridge >= STEP_MARGIN
+    return out.T if axis == 1 else out
 
 
 def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[PixelMark]:
@@ -153,10 +184,10 @@ def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[Pixe
     for x0, y0, x1, y1 in _blobs(ink, max_run=int(hi) + 1):
         w, h = x1 - x0, y1 - y0
         # symbols are about square; an arrow (a trend) may be up to three times as long as wide
-        if not (max(w, h) >= lo and max(w, h) <= hi and min(w, h) >= lo / 3
-                and max(w, h) <= MARK_ASPECT * min(w, h)):
-            continue
         blob = ink[y0:y1, x0:x1]
+        if not (max(w, h) >= lo and max(w, h) <= hi and min(w, h) >= lo / 3
+                and max(w, h) <= MARK_ASPECT * min(w, h)) and not _is_dot(blob, dpi):
+            continue
         fill = blob.mean()
         if fill < 0.12:  # a frame or a thin stroke, not a symbol
             continue
@@ -165,8 +196,20 @@ def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[Pixe
         box = PixelBox(int(x0), int(y0), int(x1), int(y1))
         crop = img.crop((box.x0, box.y0, box.x1, box.y1))
         shape = "square" if fill >= 0.9 else "round" if max(w, h) <= 1.6 * min(w, h) else "long"
-        out.append(PixelMark(box, _ink_colour(crop), thumbnail(crop), shape, round(tilt, 3)))
+        out.append(PixelMark(box, _ink_colour(crop, blob), thumbnail(crop), shape, round(tilt, 3)))
     return out
+
+
+def _is_dot(blob: np.ndarray, dpi: float) -> bool:
+    """A small solid dot: at least ``DOT_MIN_PT`` across, about round, fairly filled, and
+    ink all through its middle (a third of its width and height)."""
+    h, w = blob.shape
+    if not (max(w, h) >= DOT_MIN_PT / 72 * dpi and max(w, h) <= DOT_ROUND * min(w, h)):
+        return False
+    if blob.mean() < DOT_MIN_FILL:
+        return False
+    cy, cx, ry, rx = h // 2, w // 2, max(1, h // 6), max(1, w // 6)
+    return bool(blob[cy - ry:cy + ry + 1, cx - rx:cx + rx + 1].all())
 
 
 def _blobs(mask: np.ndarray, max_run: int | None = None) -> list[tuple[int, int, int, int]]:
@@ -181,8 +224,20 @@ def _blobs(mask: np.ndarray, max_run: int | None = None) -> list[tuple[int, int,
     return out
 
 
-def _ink_colour(crop: Image.Image) -> tuple[int, int, int]:
-    rgb = np.asarray(crop.convert("RGB"), dtype=np.float32).reshape(-1, 3)
+def _ink_colour(crop: Image.Image, blob: np.ndarray | None = None) -> tuple[int, int, int]:
+    """The mark's colour. A filled mark (its middle half all but solid ink): the mean of
+    its middle, where the scan's blur has not mixed it with the paper around it (a small
+    dot's edge is lighter than its fill, and the grey levels of a greyscale scan are all
+    there is to tell its symbols apart). Else (a face drawn in lines) the mean of all
+    its darker pixels."""
+    rgb = np.asarray(crop.convert("RGB"), dtype=np.float32)
+    if blob is not None and blob.shape == rgb.shape[:2]:
+        h, w = blob.shape
+        y0, y1, x0, x1 = h // 4, h - h // 4, w // 4, w - w // 4
+        middle = blob[y0:y1, x0:x1]
+        if middle.size >= 4 and middle.mean() >= SOLID_MIDDLE:
+            return tuple(int(round(v)) for v in rgb[y0:y1, x0:x1][middle].mean(axis=0))
+    rgb = rgb.reshape(-1, 3)
     dark = rgb[rgb.min(axis=1) < 225]
     if not len(dark):
         dark = rgb

@@ -22,6 +22,12 @@ from malrapport.schemas.words import Mark
 SAME_COLOUR = 60.0
 # A legend entry needs its phrase within this many points after the mark.
 LEGEND_REACH = 200.0
+# A greyscale scan's mark means a legend mark's key when it is at most this share as far
+# from it as from the nearest legend mark of another key.
+GREY_CLEAR = 0.6
+# Legend marks of a greyscale scan whose greys spread this far tell their symbols by grey
+# level (coloured circles); closer together (black faces), by their pictures.
+GREY_SPREAD = 25
 
 
 def colour_name(rgb: tuple[int, int, int] | None) -> str | None:
@@ -50,21 +56,45 @@ def _font_key(font: str) -> str:
     return fold(font).replace(" ", "")
 
 
+def greyscale(mark: Mark) -> bool:
+    """A mark read from a greyscale scan: its grey level is all there is of its colour
+    (red and green may be one grey), so no colour name can be read from it."""
+    return mark.kind == "pixels" and mark.colour is not None and len(set(mark.colour)) == 1
+
+
 @dataclass
 class Legend:
     entries: list[tuple[Mark, str]] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
     line_ids: set[int] = field(default_factory=set)  # the legend's own lines
+    entry_pages: list[int] = field(default_factory=list)  # the page of each entry
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
-    def key_of(self, mark: Mark) -> str | None:
-        best, best_d = None, None
-        for entry, key in self.entries:
-            d = _distance(mark, entry)
-            if d is not None and (best_d is None or d < best_d):
-                best, best_d = key, d
+    def key_of(self, mark: Mark, page: int | None = None) -> str | None:
+        """The key of the legend mark most like ``mark``. Where the legend's marks are
+        coloured symbols scanned in grey (their greys spread ``GREY_SPREAD`` apart), a
+        mark of the scan is compared with the legend's marks on its own page where
+        they explain two keys at least (one scanner's greys), and it must be clearly
+        nearer one key's mark than any other key's (``GREY_CLEAR``): else None, for a
+        grey between two is no reading. Faces drawn in black go by their pictures."""
+        entries = list(zip(self.entries, self.entry_pages or [None] * len(self.entries)))
+        greys = [e.colour[0] for (e, _key), _p in entries if greyscale(e)]
+        by_grey = greyscale(mark) and bool(greys) and max(greys) - min(greys) >= GREY_SPREAD
+        if by_grey:  # coloured symbols scanned in grey: told apart by their grey levels
+            own = [(e, p) for e, p in entries if p == page and greyscale(e[0])]
+            if len({key for (_m, key), _p in own}) >= 2:
+                entries = own
+        ranked = sorted(((d, key) for (entry, key), _p in entries
+                         if (d := _distance(mark, entry)) is not None), key=lambda t: t[0])
+        if not ranked:
+            return None
+        best_d, best = ranked[0]
+        if by_grey:  # the mark must be clearly nearer one key's mark than any other key's
+            other = next((d for d, key in ranked if key != best), None)
+            if other is not None and best_d > GREY_CLEAR * other:
+                return None
         return best
 
 
@@ -115,22 +145,28 @@ def read_legend(pages: list[list[Line]], marks_by_page: dict[int, tuple[Mark, ..
         if len({key for _line, entries in page_entries for _m, key in entries}) >= 2:
             for line, entries in page_entries:
                 legend.entries.extend(entries)
+                legend.entry_pages.extend(line.page for _e in entries)
                 legend.pages.add(line.page)
                 legend.line_ids.add(id(line))
     return legend
 
 
-def symbol_key(mark: Mark, legend: Legend, profile: Profile) -> tuple[str | None, str]:
-    """The assessment a symbol stands for, and how that was decided."""
+def symbol_key(mark: Mark, legend: Legend, profile: Profile,
+               page: int | None = None) -> tuple[str | None, str]:
+    """The assessment a symbol stands for, and how that was decided. A mark of a
+    greyscale scan that no legend explains stays without one: its colour is lost."""
     if mark.kind == "glyph" and mark.char.isalpha():
         for (font, char), key in profile.symbol_chars.items():
             if char == mark.char and _font_key(font) in _font_key(mark.font):
-                legend_key = legend.key_of(mark) if legend else None
+                legend_key = legend.key_of(mark, page) if legend else None
                 return legend_key or key, f"{mark.font} {mark.char!r}"
     if legend:
-        key = legend.key_of(mark)
+        key = legend.key_of(mark, page)
         if key:
             return key, "the report's legend"
+    if greyscale(mark):
+        return None, ("a mark of a greyscale scan that the legend does not tell" if legend
+                      else "a mark of a greyscale scan and no legend: its colour is lost")
     name = colour_name(mark.colour)
     key = profile.symbol_colours.get(name) if name else None
     return key, f"a {name} symbol" if name else "a symbol of no colour"
