@@ -28,7 +28,33 @@ The evidence, each kind with its reason code (``REASONS`` says what each means):
   (``title_joined``) or one that starts with a small letter (``title_fragment``);
 - a dash or quotation mark read by OCR (``ocr_punctuation``: OCR cannot tell ``-``,
   ``–`` and ``—``, or ``"`` and ``”``, apart, and the repair of dashes guesses);
-- a title of a few letters only (``short_text``).
+- a title of a few letters only (``short_text``);
+- for a row read by OCR, signs of a misreading in its words, which OCR may read at a
+  good confidence: a word that is no word (lexicon and vocabulary) but would be one
+  with a letter shape OCR confuses (``CONFUSED``: ``rn``/``m``, ``l``/``ll`` ...;
+  ``ocr_misread``); a word the report spells elsewhere, more often, with other
+  å, ä, ö, and itself no word (``spelling_variant``: ``Alvnäs`` beside ``Älvnäs``);
+  a text that ends with a comma, or a comma before a capitalised word that is a
+  common word, not a name (``ocr_stop``: a full stop read as a comma); a line of a
+  text led by one to three words, the first capitalised, then a capitalised common
+  word (``heading_run``: a heading run into its paragraph); a character alone after a
+  text's last full stop, a line led by ``+`` or ``*``, or a title, text or responsible
+  ending in a lone sign such as ``=`` (``ocr_stray``: an icon or a bullet read as a
+  character). Words of fewer than ``MIN_WORD`` letters, in capitals, or the first
+  part of ``lärar- och`` are left alone. A common word: its lower case is a form of
+  the lexicon, or the report writes it in lower case elsewhere; never a word of the
+  vocabulary (names);
+- for a scanned goal, an assessment read from its symbol's colour by the profile's
+  map, with no legend and no printed word (``assessment_colour``: a scan shifts and
+  greys colours).
+
+Tried and left out: a capitalised common word after any small-letter word (a lost
+full stop) named names and quoted titles on the scanned samples more often than
+errors.
+
+A title that ends with a very frequent word (``och``, ``i``) was tried as a sign of
+a cut title and left out: on the scanned samples it named more right rows (``sköter
+om``, ``önskar det``) than cut ones.
 
 An assessment that no other goal of the report has was tried as evidence and left
 out: on the scanned samples none of the 15 rows it named was wrong.
@@ -71,6 +97,18 @@ REASONS: dict[str, str] = {
                        "(or \" and ”) apart",
     "page_warning": "a warning on the row's page",
     "short_text": "a title of only a few letters",
+    "ocr_misread": "a word that is none, but would be one with a letter shape OCR confuses "
+                   "(rn/m, l/ll, n/r ...)",
+    "spelling_variant": "a word the report spells elsewhere with other letters å, ä, ö "
+                        "(the rarer spelling, itself no word)",
+    "ocr_stop": "a text that ends with a comma, or has a comma before a capitalised common "
+                "word (a full stop read as a comma)",
+    "assessment_colour": "the assessment was read from a scanned symbol's colour by the "
+                         "profile's map (no legend, no printed word): scans shift colours",
+    "heading_run": "a line of a text led by a few words, then a capitalised common word "
+                   "(a heading run into its paragraph)",
+    "ocr_stray": "a character alone after a text's last full stop, a line led by + or *, or a "
+                 "field ending in a lone sign such as = (an icon or bullet read as a character)",
 }
 
 OCR_LOW = 0.80  # mean word confidence (0-1) under which a row is ocr_low
@@ -104,6 +142,12 @@ PENALTY: dict[str, float] = {
     "ocr_punctuation": 0.25,
     "page_warning": 0.10,
     "short_text": 0.30,
+    "ocr_misread": 0.30,
+    "spelling_variant": 0.30,
+    "ocr_stop": 0.30,
+    "ocr_stray": 0.30,
+    "assessment_colour": 0.30,
+    "heading_run": 0.30,
 }
 assert set(PENALTY) == set(REASONS)
 
@@ -112,6 +156,20 @@ _PUNCTUATION = re.compile(r"[–—\"“”„«»]|\d-\d|\s-\s")
 _SENTENCES = re.compile(r"[.!?:]\s+([^\W\d_])")  # a stop, then a letter (a capital: a sentence)
 _NUMBERED = re.compile(r"\d+(?:\.\d+)+\.?\s+\S")  # a line led by a heading number: 3.2 Mål
 _DATE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b")
+_WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?![^\W_]|-)")  # a word of letters only, not
+# the first part of "lärar- och", nor a part of "50%" or "2b"
+_COMMA_CAPITAL = re.compile(r",\s+([A-ZÅÄÖ][a-zåäö]+)")
+_STRAY = re.compile(r"[.!?]\s+[^\W_]$|(?:^|\n)\s*[+*]\s")
+_STRAY_END = re.compile(r"\s[^\w\s.,:;!?)\]\"”’%]$")  # a field ending in a lone sign: "... ="
+_RUN = re.compile(r"(?:^|\n)[A-ZÅÄÖ][a-zåäö]+(?: [a-zåäö]+){0,2} ([A-ZÅÄÖ][a-zåäö]+)")
+# how extract/goaltable.py names an assessment a symbol's colour gave by the profile's map
+_COLOUR_RAW = re.compile(r"^symbol .*\(an? [a-z]+ symbol\)$")
+# letter shapes OCR confuses: a word that is none with one, but is one with the other
+CONFUSED = (("m", "rn"), ("rn", "m"), ("mn", "n"), ("l", "ll"), ("ll", "l"), ("n", "r"),
+            ("r", "n"), ("n", "m"), ("m", "n"), ("i", "l"), ("l", "i"), ("e", "c"), ("c", "e"),
+            ("t", "f"), ("f", "t"), ("ni", "m"), ("m", "ni"), ("cl", "d"), ("li", "h"),
+            ("s", "ss"), ("ss", "s"), ("t", "tt"), ("tt", "t"))
+MIN_WORD = 3  # letters of a word ocr_misread and spelling_variant look at
 
 
 def word_evidence(words, text_words=()) -> tuple[float, tuple[str, ...]]:
@@ -158,6 +216,70 @@ class _Usual:
     goal_fields: set[tuple[str, str]]  # (level, field) most goals of the level have
     stop: dict[str, bool | None]  # table → its titles end with a full stop (None: mixed)
     statuses: re.Pattern | None  # the profile's status labels, folded, as whole words
+    reading: _Reading | None = None  # the report's words, for OCR rows
+
+
+class _Reading:
+    """The report's own words, and the lexicon, for the signs of an OCR misreading."""
+
+    def __init__(self, texts):
+        from .lexicon import fold as fold_word
+        from .repair import get_repairer
+
+        repairer = get_repairer(None)
+        self.is_valid = repairer.tokens.is_valid
+        self.lexicon = repairer.lexicon
+        self.names = repairer.vocabulary.words
+        self.fold = fold_word
+        self.seen: dict[str, dict[str, int]] = {}  # fold → lower-case spelling → count
+        self.lower: set[str] = set()  # the words written in lower case
+        for text in texts:
+            for w in _WORD.findall(text or ""):
+                spellings = self.seen.setdefault(fold_word(w), {})
+                spellings[w.lower()] = spellings.get(w.lower(), 0) + 1
+                if w.islower():
+                    self.lower.add(w)
+
+    def codes(self, title: str, texts, extra=()) -> list[str]:
+        codes = []
+        words = [w for t in (title, *texts) for w in _WORD.findall(t)
+                 if len(w) >= MIN_WORD and not w.isupper()]
+        if any(not self.is_valid(w) and not self.is_valid(w.lower()) and self._near(w)
+               for w in words):
+            codes.append("ocr_misread")
+        if any(self._variant(w) for w in words):
+            codes.append("spelling_variant")
+        if any(t.rstrip().endswith(",") or any(self._common(m.group(1)) for m in
+                                                _COMMA_CAPITAL.finditer(t)) for t in texts):
+            codes.append("ocr_stop")
+        if any(self._common(m.group(1)) for t in texts for m in _RUN.finditer(t)):
+            codes.append("heading_run")
+        if any(_STRAY.search(t.rstrip()) for t in texts) or \
+                any(_STRAY_END.search(t.rstrip()) for t in (title, *texts, *extra)):
+            codes.append("ocr_stray")
+        return codes
+
+    def _near(self, word: str) -> bool:
+        lower = word.lower()
+        for shape, other in CONFUSED:
+            i = lower.find(shape)
+            while i >= 0:
+                if self.is_valid(lower[:i] + other + lower[i + len(shape):]):
+                    return True
+                i = lower.find(shape, i + 1)
+        return False
+
+    def _variant(self, word: str) -> bool:
+        spellings = self.seen.get(self.fold(word), {})
+        lower = word.lower()
+        return (len(spellings) > 1 and spellings.get(lower, 0) < max(spellings.values())
+                and not self.is_valid(lower) and not self.is_valid(word))
+
+    def _common(self, word: str) -> bool:
+        """A capitalised word that is a common word, not a name: its lower case is a
+        dictionary form, or the report writes it in lower case elsewhere."""
+        lower = word.lower()
+        return word not in self.names and (self.lexicon.is_form(lower) or lower in self.lower)
 
 
 def with_confidence(report: ReportRecord, labels: LabelScores | None = None,
@@ -183,6 +305,8 @@ def with_confidence(report: ReportRecord, labels: LabelScores | None = None,
                 codes.append(f"missing_{name}")
         if ("goals", g.ordinal, None) in repaired:
             codes.append("repaired")
+        if g.source == "ocr" and _COLOUR_RAW.match(g.assessment_raw or ""):
+            codes.append("assessment_colour")
         codes += _common_codes(g, "goals", (g.comment, g.description), usual, warned_pages)
         activities = []
         for i, a in enumerate(g.activities, start=1):
@@ -219,7 +343,12 @@ def _usual(report: ReportRecord, has_statuses: bool, has_assessments: bool,
     stop = {"goals": _stop_rule([g.title for g in report.goals]),
             "activities": _stop_rule([a.title for a in acts])}
     labels = "|".join(sorted((re.escape(fold(label)) for label in statuses), key=len, reverse=True))
-    return _Usual(fields, goal_fields, stop, re.compile(rf"\b(?:{labels})\b") if labels else None)
+    reading = None
+    if any(r.source == "ocr" for g in report.goals for r in (g, *g.activities)):
+        reading = _Reading([report.body, *(t for g in report.goals for r in (g, *g.activities)
+                                           for t in (r.title, r.description, r.comment))])
+    return _Usual(fields, goal_fields, stop, re.compile(rf"\b(?:{labels})\b") if labels else None,
+                  reading)
 
 
 def _stop_rule(titles: list[str]) -> bool | None:
@@ -270,6 +399,8 @@ def _common_codes(row, table: str, texts, usual: _Usual, warned_pages: set[int])
         codes.append("page_warning")
     if sum(c.isalpha() for c in title) < SHORT_TITLE:
         codes.append("short_text")
+    if row.source == "ocr" and usual.reading is not None:
+        codes += usual.reading.codes(title, texts, [getattr(row, "responsible", None) or ""])
     return codes
 
 

@@ -211,3 +211,42 @@ def test_signs_of_a_misread_layout_lower_the_row_by_their_penalty():
     rest = [r for x in scored.goals for r in (x, *x.activities)
             if r not in (g, *g.activities[:2])]
     assert rest and [(r.title, r.reasons) for r in rest if r.confidence != 1.0 or r.reasons] == []
+
+
+def test_signs_of_an_ocr_misreading_in_the_words_lower_the_row():
+    """The clean digital report read for real, every row marked as read by OCR, then
+    three comments changed as OCR misreads them: a word with ``ll`` read as ``l``, a
+    full stop read as a comma, an icon read as a letter after the last stop. Each of
+    these rows gets its code and loses its penalty; no other row gets any of them (the
+    report's own words, names and compounds are no misreadings)."""
+    import dataclasses
+
+    from malrapport.extract.jobs import scan_file
+    from malrapport.extract.options import ExtractOptions
+    from malrapport.extract.profile_load import builtin_profiles
+    from malrapport.normalize.confidence import with_confidence
+
+    report = scan_file(DIGITAL / "sjovik-soc-2023-aug.pdf", "sjovik-soc-2023-aug.pdf",
+                       ExtractOptions(ocr="never")).report
+    profile = next(p for p in builtin_profiles() if p.name == report.profile)
+    def ocr(row, **changes):
+        return dataclasses.replace(row, source="ocr", **changes)
+
+    goal = next(g for g in report.goals if len(g.activities) >= 3)
+    a, b, c = goal.activities[:3]
+    changed = (ocr(a, comment="Arbetet görs tilsammans med enheterna."),
+               ocr(b, comment="Arbetet är klart,"),
+               ocr(c, comment="Arbetet är klart. O"))
+    goals = tuple(dataclasses.replace(ocr(g), activities=changed + tuple(
+        ocr(x) for x in g.activities[3:])) if g is goal else
+        dataclasses.replace(ocr(g), activities=tuple(ocr(x) for x in g.activities))
+        for g in report.goals)
+    scored = with_confidence(dataclasses.replace(report, goals=goals), None,
+                             profile.statuses, profile.assessments)
+    g = next(x for x in scored.goals if x.ordinal == goal.ordinal)
+    for row, code in zip(g.activities[:3], ("ocr_misread", "ocr_stop", "ocr_stray")):
+        assert code in row.reasons, (row.comment, row.reasons)
+        assert row.confidence <= 1 - PENALTY[code] + 1e-6
+    new = {"ocr_misread", "spelling_variant", "ocr_stop", "ocr_stray"}
+    rest = [r for x in scored.goals for r in (x, *x.activities) if r not in g.activities[:3]]
+    assert rest and [(r.title, r.reasons) for r in rest if new & set(r.reasons)] == []
