@@ -152,7 +152,10 @@ def _split_word_hit(spec: TableSpec, line: Line, words: list[str], i: int, year:
     hit = None
     for role, phrases in spec.columns:
         m = best_at(phrases, joined, i, year)
-        if m and (hit is None or m[1].end > hit[2].end):
+        # the joined pieces must spell the phrase's first word exactly: two words a
+        # word space apart (``Våra aktiviteter``) are no split word, however close
+        if m and m[0].words and joined[i] == m[0].words[0] and (
+                hit is None or m[1].end > hit[2].end):
             hit = (role, m[0], Match(m[1].end + 1, m[1].number))
     return hit
 
