@@ -159,6 +159,16 @@ def split_line(line: Line, header: TableHeader) -> dict[str, list[Word]] | None:
                 placed.append((word, col.name))
                 break
     for i, ((prev, a), (word, b)) in enumerate(zip(placed, placed[1:])):
+        if (a != b and a not in DATE_COLUMNS and b not in DATE_COLUMNS and is_ocr_icon(prev)
+                and word.x0 - prev.x1 < CELL_GAP * line.size and cells[a][-1] is prev):
+            # a symbol standing in the gutter just before the next cell's text is that
+            # cell's (a status circle before its label), not the end of this one
+            cells[a].pop()
+            if not cells[a]:
+                del cells[a]
+            cells[b].insert(0, prev)
+            placed[i] = (prev, b)
+    for i, ((prev, a), (word, b)) in enumerate(zip(placed, placed[1:])):
         if a == b or b in DATE_COLUMNS or a in DATE_COLUMNS:
             continue  # a date is a cell of its own, however close it stands
         nxt = placed[i + 2] if i + 2 < len(placed) else None
