@@ -433,9 +433,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return _write_json(args.json, figures)
+
+
+def _write_json(path: Path | None, figures: dict) -> int:
+    """The figures also as JSON when --json names a file; the exit code."""
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
 
 
@@ -459,10 +464,7 @@ def main_scale(args) -> int:
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    return 0
+    return _write_json(args.json, figures)
 
 
 if __name__ == "__main__":
