@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lang", default="swe")
     ap.add_argument("--repeat", type=int, default=1,
                     help="time each page this many times and keep the fastest (a busy machine)")
-    ap.add_argument("--engine", choices=["auto", "tesserocr", "cli"],
+    ap.add_argument("--engine", choices=list(tesseract.ENGINES),
                     help="OCR engine of ocr_page (default: MALRAPPORT_OCR_ENGINE, else auto)")
     args = ap.parse_args(argv)
     if args.engine:

@@ -142,32 +142,45 @@ def find_rules(img: Image.Image, dpi: float) -> list[PixelBox]:
     rule between rows is fainter than text: a lower margin over the paper finds it (only
     long runs count, so the text's grey edges do no harm)."""
     a = np.asarray(img.convert("L"))
-    mask = a < min(INK_MAX, _paper(a) - RULE_INK_MARGIN)
+    paper = _paper(a)
+    mask = a < min(INK_MAX, paper - RULE_INK_MARGIN)
+    dark = _darkness(a, paper)
     min_len = max(8, int(MIN_RULE_PT / 72 * dpi))
     max_thick = max(2.0, MAX_RULE_PT / 72 * dpi)
     out = []
-    across = _stepped(a, mask, axis=0)
+    across = _stepped(dark, mask, axis=0)
     for x0, y0, x1, y1 in _lines_from_runs(_runs(across, min_len // 3), max_thick, min_len):
         out.append(PixelBox(int(x0), int(y0), int(x1), int(y1)))
-    down = _stepped(a, mask, axis=1)
+    del across
+    down = _stepped(dark, mask, axis=1)
     for y0, x0, y1, x1 in _lines_from_runs(_runs(down.T, min_len // 3), max_thick, min_len):
         out.append(PixelBox(int(x0), int(y0), int(x1), int(y1)))
     return out
 
 
-def _stepped(a: np.ndarray, mask: np.ndarray, axis: int) -> np.ndarray:
+def _darkness(a: np.ndarray, paper: float) -> np.ndarray:
+    """How much darker than the paper each pixel is (0 where it is as light or lighter),
+    as int16 so that sums of four rows cannot overflow."""
+    level = int(min(255, max(0, paper)))
+    return (level - np.minimum(a, level)).astype(np.int16)
+
+
+def _stepped(dark: np.ndarray, mask: np.ndarray, axis: int) -> np.ndarray:
     """The rule mask with the pixels where a faint rule of a skewed scan steps from one
     row (``axis`` 0; column: 1) to the next: there its ink is shared by two rows, each
     too light alone, but the two together as dark as the rule."""
-    dark = np.clip(_paper(a) - a.astype(np.int16), 0, None)
     if axis == 1:
         dark, mask = dark.T, mask.T
     out = mask.copy()
-    if dark.shape[0] >= 4:
+    n = dark.shape[0]
+    if n >= 4:
         # rows r and r+1 together, less the rows either side of them: a thin line, not a
-        # shaded band (as dark, but as dark above and below)
-        ridge = dark[1:-2] + dark[2:-1] - dark[:-3] - dark[3:]
-        out[1:-2] |= ridge >= STEP_MARGIN
+        # shaded band (as dark, but as dark above and below); a chunk of rows at a time,
+        # so that the temporary sums stay small
+        for r0 in range(1, n - 2, RUN_CHUNK):
+            r1 = min(n - 2, r0 + RUN_CHUNK)
+            ridge = dark[r0:r1] + dark[r0 + 1:r1 + 1] - dark[r0 - 1:r1 - 1] - dark[r0 + 2:r1 + 2]
+            out[r0:r1] |= ridge >= STEP_MARGIN
     return out.T if axis == 1 else out
 
 

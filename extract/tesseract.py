@@ -11,28 +11,32 @@
 - ``searchable_pdf(images, dst, ...)`` writes tesseract's PDF renderer output (used only
   by the sample generator).
 
-Two engines run ``image_to_words``:
+Three engines run ``image_to_words``:
 
-- **tesserocr** (in-process, the default when it can be imported): each worker process
-  (and thread) keeps one ``PyTessBaseAPI`` per (language, page-segmentation mode),
-  created on first use, so the model is loaded once per process, not once per page.
-  The decoded greyscale image goes in as raw bytes (``SetImageBytes``): no file, no
-  encoding. Words come back as the same TSV rows the CLI prints (``GetTSVText``),
-  through the same ``parse_tsv``, so the same ``PixelWord``s come out. It reads the
-  tessdata directory the ``tesseract`` program uses (Debian's). The per-page timeout
-  is tesseract's own deadline (``Recognize(timeout=ms)``), reported as the same soft
-  failure; the per-file ``--timeout`` is the pool's, as before (a worker over it is
-  killed and replaced, which takes its API handles with it).
-- **the tesseract CLI** (``tesseract IMAGE stdout ... tsv``): the fallback when tesserocr
-  cannot be imported or initialised, when the language is not in its tessdata, or when
-  extra ``-c`` config is given. Orientation detection (``--psm 0``) and the PDF renderer
-  always use the CLI.
+- **libtesseract in-process** (``extract/libtesseract.py``, the default): the C API of
+  the library the ``tesseract`` program itself runs on, through ctypes. Each worker
+  process (and thread) keeps one handle per (language, page-segmentation mode),
+  created on first use, so the model is loaded once per process, not once per page;
+  the decoded greyscale image goes in as raw bytes: no file, no encoding, no process.
+  Taken only when the library's version is the program's, so that it reads as the
+  program does (the same words, box for box: tests/test_ocr_engine.py). The per-page
+  timeout is tesseract's own deadline, reported as the same soft failure; the
+  per-file ``--timeout`` is the pool's, as before (a worker over it is killed and
+  replaced, which takes its handles with it).
+- **the tesseract CLI** (``tesseract IMAGE stdout ... tsv``): the fallback when the
+  library cannot be opened or is another version than the program, when extra ``-c``
+  config is given, and with ``MALRAPPORT_OCR_ENGINE=cli``. The PDF renderer (sample
+  generator only) always uses the CLI. Orientation detection (``--psm 0``) runs
+  through the library when OCR does, with the ``osd`` model loaded for the page and
+  let go after it, else through the CLI.
+- **tesserocr** (the Cython binding; only with ``MALRAPPORT_OCR_ENGINE=tesserocr``): its
+  manylinux wheel bundles tesseract 5.5.4, which reads the samples' goal tables and
+  symbols a little worse than Debian's 5.3.0 (scan300 field_f1 0.9861 against 0.9881,
+  holdout2 scans 0.8858 against 0.8997), so it is never picked by itself.
 
-``MALRAPPORT_OCR_ENGINE=cli|tesserocr|auto`` picks one (``auto``: tesserocr when
-available). The default is ``cli`` for now: tesserocr's wheel bundles tesseract 5.5.4,
-which reads the samples' goal tables and symbols a little worse than Debian's 5.3.0
-(scan300 field_f1 0.9861 against 0.9881, holdout2 scans 0.8858 against 0.8997) while
-taking 0.8 of the time; ``engine_line()`` says which one a run uses.
+``MALRAPPORT_OCR_ENGINE=auto|library|tesserocr|cli`` picks one (``auto``: the library
+when it matches the program, else the program; ``library``: the library whatever its
+version); ``engine_line()`` says which one a run uses.
 
 Soft failures are an explicit short list (``SOFT_FAILURES``: an empty page, too few
 characters for OSD, a timeout); they give an empty result with a ``note``. Anything
@@ -59,6 +63,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from . import libtesseract
 
 log = logging.getLogger(__name__)
 
@@ -269,8 +275,8 @@ def _image_file(image: Image.Image | np.ndarray | bytes, dpi: int) -> Iterator[t
 # --- engines -------------------------------------------------------------------------
 
 ENGINE_ENV = "MALRAPPORT_OCR_ENGINE"
-ENGINES = ("auto", "tesserocr", "cli")
-DEFAULT_ENGINE = "cli"  # see the module docstring: accuracy first until 5.5.4 reads as well
+ENGINES = ("auto", "library", "tesserocr", "cli")
+DEFAULT_ENGINE = "auto"  # the program's own library in-process when it is there, else the program
 # Debian's (and most distributions') tessdata directories, looked in when the CLI cannot say
 _TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                   "/usr/share/tessdata", "/usr/local/share/tessdata")
@@ -301,28 +307,49 @@ def tessdata_dir() -> str | None:
 
 
 @functools.cache
+def _library() -> str | None:
+    """The version of the program's own libtesseract when OCR may run through it, else None.
+
+    ``auto`` takes it only when its version is the program's (the same reading as the
+    CLI); ``library`` takes any version it can open, and fails loudly when it cannot.
+    """
+    wanted = _requested_engine()
+    if wanted not in ("auto", "library"):
+        return None
+    try:
+        have = libtesseract.version()
+    except libtesseract.LibraryError as e:
+        if wanted == "library":
+            raise TesseractError(f"{ENGINE_ENV}=library but {e}") from e
+        log.debug("%s; OCR runs the tesseract program", e)
+        return None
+    try:
+        program = version()
+    except TesseractError:
+        program = ""
+    if wanted == "auto" and have != program:
+        log.debug("libtesseract %s is not the program's %s; OCR runs the program", have, program or "?")
+        return None
+    return have
+
+
+@functools.cache
 def _tesserocr():
-    """The tesserocr module, or None (not installed, no tessdata, requested ``cli``).
+    """The tesserocr module, or None (not installed, no tessdata, not requested).
 
     ``OMP_THREAD_LIMIT=1`` is put in this process's environment before the library is
     loaded: an OpenMP build reads it once, when it initialises. (The manylinux wheel's
     libtesseract is built without OpenMP, so it runs one thread anyway.)
     """
-    wanted = _requested_engine()
-    if wanted == "cli":
+    if _requested_engine() != "tesserocr":
         return None
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
         import tesserocr
     except ImportError as e:
-        if wanted == "tesserocr":
-            raise TesseractError(f"{ENGINE_ENV}=tesserocr but tesserocr cannot be imported: {e}") from e
-        log.debug("tesserocr cannot be imported (%s); OCR runs the tesseract program", e)
-        return None
+        raise TesseractError(f"{ENGINE_ENV}=tesserocr but tesserocr cannot be imported: {e}") from e
     if tessdata_dir() is None:
-        if wanted == "tesserocr":
-            raise TesseractError(f"{ENGINE_ENV}=tesserocr but no tessdata directory was found")
-        return None
+        raise TesseractError(f"{ENGINE_ENV}=tesserocr but no tessdata directory was found")
     return tesserocr
 
 
@@ -336,7 +363,9 @@ def _tesserocr_languages() -> frozenset[str]:
 
 
 def engine(lang: str = "swe") -> str:
-    """``tesserocr`` or ``cli``: the engine ``image_to_words`` uses for ``lang``."""
+    """``library``, ``tesserocr`` or ``cli``: the engine ``image_to_words`` uses for ``lang``."""
+    if _library() is not None:
+        return "library"
     mod = _tesserocr()
     if mod is None or not set(resolve_language(lang).split("+")) <= _tesserocr_languages():
         return "cli"
@@ -344,9 +373,13 @@ def engine(lang: str = "swe") -> str:
 
 
 def engine_line(lang: str = "swe") -> str:
-    """E.g. ``tesserocr 2.13.0 (tesseract 5.5.4)`` or ``tesseract CLI 5.3.0``."""
+    """E.g. ``libtesseract 5.3.0 in-process``, ``tesserocr 2.13.0 (tesseract 5.5.4)`` or
+    ``tesseract CLI 5.3.0``."""
     try:
-        if engine(lang) == "tesserocr":
+        name = engine(lang)
+        if name == "library":
+            return f"libtesseract {_library()} in-process"
+        if name == "tesserocr":
             mod = _tesserocr()
             m = re.search(r"tesseract\s+v?(\d+\.\d+[\w.\-]*)", mod.tesseract_version())
             return f"tesserocr {mod.__version__} (tesseract {m.group(1) if m else '?'})"
@@ -355,29 +388,48 @@ def engine_line(lang: str = "swe") -> str:
         return f"unavailable ({e})"
 
 
+class _TesserocrApi:
+    """tesserocr's handle behind ``libtesseract.Api``'s ``recognize``."""
+
+    def __init__(self, lang: str, psm: int):
+        mod = _tesserocr()
+        self._api = mod.PyTessBaseAPI(path=tessdata_dir() + "/", lang=lang, psm=psm, oem=mod.OEM.DEFAULT)
+
+    def recognize(self, pixels: bytes, width: int, height: int, dpi: int, timeout: float) -> str | None:
+        api = self._api
+        try:
+            api.SetVariable("user_defined_dpi", str(dpi))  # what the CLI's --dpi sets
+            api.SetImageBytes(pixels, width, height, 1, width)
+            api.SetSourceResolution(dpi)
+            if not api.Recognize(timeout=max(1, int(timeout * 1000))):
+                return None
+            return api.GetTSVText(0)
+        finally:
+            api.Clear()  # drop the image and the results; the model stays loaded
+
+
 class _Apis(threading.local):
     pid = 0
     handles: dict
 
 
 _apis = _Apis()
-_api_failed: set[tuple[str, int]] = set()
+_api_failed: set[tuple[str, str, int]] = set()
 
 
-def _api(lang: str, psm: int):
-    """This process's (and thread's) API handle for (lang, psm), created on first use;
-    None when it cannot be created (warned once, the CLI takes over)."""
+def _api(name: str, lang: str, psm: int):
+    """This process's (and thread's) API handle of engine ``name`` for (lang, psm),
+    created on first use; None when it cannot be created (warned once, the CLI takes over)."""
     if _apis.pid != os.getpid():  # a forked child does not share its parent's handles
         _apis.pid, _apis.handles = os.getpid(), {}
-    key = (lang, psm)
+    key = (name, lang, psm)
     api = _apis.handles.get(key)
     if api is None and key not in _api_failed:
-        mod = _tesserocr()
         try:
-            api = mod.PyTessBaseAPI(path=tessdata_dir() + "/", lang=lang, psm=psm, oem=mod.OEM.DEFAULT)
-        except RuntimeError as e:
+            api = libtesseract.Api(lang, psm) if name == "library" else _TesserocrApi(lang, psm)
+        except (RuntimeError, libtesseract.LibraryError) as e:
             _api_failed.add(key)
-            log.warning("tesserocr cannot load %r (%s); OCR runs the tesseract program", lang, e)
+            log.warning("%s cannot load %r (%s); OCR runs the tesseract program", name, lang, e)
             return None
         _apis.handles[key] = api
     return api
@@ -403,22 +455,15 @@ def _grey(image: Image.Image | np.ndarray | bytes) -> Image.Image:
 def _api_words(api, image: Image.Image | np.ndarray | bytes, dpi: int, timeout: float) -> OcrResult:
     img = _grey(image)
     data = img.tobytes()  # kept alive until the results are read: tesseract does not copy it
+    start = time.monotonic()
+    tsv = api.recognize(data, img.width, img.height, dpi, timeout)
+    if tsv is None:
+        if time.monotonic() - start >= 0.9 * timeout:
+            log.warning("tesseract timed out after %.0f s", timeout)
+            return OcrResult((), TIMEOUT_NOTE)
+        raise TesseractError("tesseract could not recognise the page")
     try:
-        api.SetVariable("user_defined_dpi", str(dpi))  # what the CLI's --dpi sets
-        api.SetImageBytes(data, img.width, img.height, 1, img.width)
-        api.SetSourceResolution(dpi)
-        start = time.monotonic()
-        ok = api.Recognize(timeout=max(1, int(timeout * 1000)))
-        if not ok:
-            if time.monotonic() - start >= 0.9 * timeout:
-                log.warning("tesseract timed out after %.0f s", timeout)
-                return OcrResult((), TIMEOUT_NOTE)
-            raise TesseractError("tesseract (tesserocr) could not recognise the page")
-        tsv = api.GetTSVText(0)
-    finally:
-        api.Clear()  # drop the image and the results; the model stays loaded
-    try:
-        words = parse_tsv("header\n" + tsv)
+        words = parse_tsv("header\n" + tsv)  # GetTsvText gives the rows without the header
     except ValueError as e:
         raise TesseractError(f"cannot parse tesseract TSV output: {e}") from e
     return OcrResult(words, "" if words else "empty page")
@@ -453,8 +498,9 @@ def image_to_words(image: Image.Image | np.ndarray | bytes, *, lang: str = "swe"
     lang = resolve_language(lang)
     if not 0 <= psm <= PSM_MAX:
         raise TesseractError(f"no page segmentation mode {psm} (tesseract has 0-{PSM_MAX})")
-    if not config and engine(lang) == "tesserocr":  # -c settings would stay on a shared handle
-        api = _api(lang, psm)
+    name = engine(lang)
+    if not config and name != "cli":  # -c settings would stay on a shared handle
+        api = _api(name, lang, psm)
         if api is not None:
             return _api_words(api, image, dpi, timeout)
     args = ["stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
@@ -496,6 +542,8 @@ def detect_orientation(image: Image.Image | np.ndarray, *, dpi: int = 300,
             log.warning("tesseract model 'osd' is not installed (apt-get install tesseract-ocr-osd); "
                         "pages scanned upside down or sideways stay as they are")
         return None
+    if engine() == "library":
+        return _library_orientation(image, dpi)
     try:
         with _image_file(image, dpi) as (path, fds):
             proc = _run([path, "stdout", "--psm", "0", "--dpi", str(dpi)], timeout=timeout, pass_fds=fds)
@@ -513,6 +561,21 @@ def detect_orientation(image: Image.Image | np.ndarray, *, dpi: int = 300,
     script = _OSD_RE["script"].search(out)
     return Orientation(int(m.group(1)) % 360, float(conf.group(1)) if conf else 0.0,
                        script.group(1) if script else "")
+
+
+def _library_orientation(image: Image.Image | np.ndarray, dpi: int) -> Orientation | None:
+    """OSD in-process. The ``osd`` model is loaded for the page and let go after it (OSD
+    runs on few pages: a handle kept would hold 35 MB in every worker for them)."""
+    img = _grey(image)
+    try:
+        api = libtesseract.Api("osd", 0)
+    except libtesseract.LibraryError as e:
+        raise TesseractError(f"orientation detection: {e}") from e
+    try:
+        found = api.orientation(img.tobytes(), img.width, img.height, dpi)
+    finally:
+        api.close()
+    return None if found is None else Orientation(*found)
 
 
 def searchable_pdf(images: Sequence[Path], dst: Path, *, lang: str = "eng",
