@@ -4,7 +4,8 @@ program itself runs on (Debian's ``libtesseract5``, installed with ``tesseract-o
 The tesseract program pays, on every page, for a new process and for loading the
 Swedish model anew (about 0.2 s of a 300 dpi page's 2 s). Through the C API a
 worker process loads the model once and gives each page's decoded greyscale pixels
-straight to ``TessBaseAPISetImage``: no file, no encoding, no process. Because it is
+straight to tesseract (in a leptonica image with its resolution, as the program
+reads one from a file): no file, no encoding, no process. Because it is
 the same library as the program's, and the same calls the program makes
 (``SetImage`` with the page's resolution, ``Recognize``, ``GetTsvText``), the words
 are the program's words, box for box; ``tests/test_ocr_engine.py`` checks it on
@@ -29,7 +30,10 @@ import ctypes.util
 import functools
 import os
 
+import numpy as np
+
 SONAMES = ("libtesseract.so.5", "libtesseract.so.4")
+LEPT_SONAMES = ("liblept.so.5", "libleptonica.so.6")  # Debian 12's, and newer leptonica's
 
 
 class LibraryError(RuntimeError):
@@ -40,16 +44,8 @@ class LibraryError(RuntimeError):
 def library() -> ctypes.CDLL:
     """The opened library with the argument types of the calls used here."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    names = [*SONAMES, ctypes.util.find_library("tesseract")]
-    errors = []
-    for name in filter(None, names):
-        try:
-            lib = ctypes.CDLL(name)
-            break
-        except OSError as e:
-            errors.append(str(e))
-    else:
-        raise LibraryError("cannot open libtesseract: " + ("; ".join(errors) or "not found"))
+    lib = _open(SONAMES, "tesseract")
+    leptonica()  # the pages go in as its images
     p, i, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
     for fn, res, args in (
             ("TessVersion", s, ()),
@@ -57,7 +53,7 @@ def library() -> ctypes.CDLL:
             ("TessBaseAPIInit3", i, (p, s, s)),
             ("TessBaseAPISetPageSegMode", None, (p, i)),
             ("TessBaseAPISetVariable", i, (p, s, s)),
-            ("TessBaseAPISetImage", None, (p, s, i, i, i, i)),
+            ("TessBaseAPISetImage2", None, (p, p)),
             ("TessBaseAPISetSourceResolution", None, (p, i)),
             ("TessBaseAPIRecognize", i, (p, p)),
             ("TessBaseAPIGetTsvText", p, (p, i)),
@@ -77,6 +73,54 @@ def library() -> ctypes.CDLL:
             raise LibraryError(f"libtesseract has no {fn}: {e}") from e
         f.restype, f.argtypes = res, args
     return lib
+
+
+def _open(sonames, name: str) -> ctypes.CDLL:
+    errors = []
+    for soname in filter(None, [*sonames, ctypes.util.find_library(name)]):
+        try:
+            return ctypes.CDLL(soname)
+        except OSError as e:
+            errors.append(str(e))
+    raise LibraryError(f"cannot open lib{name}: " + ("; ".join(errors) or "not found"))
+
+
+@functools.cache
+def leptonica() -> ctypes.CDLL:
+    """The image library tesseract reads its pages with (a dependency of libtesseract)."""
+    lib = _open(LEPT_SONAMES, "lept")
+    p, i = ctypes.c_void_p, ctypes.c_int
+    for fn, res, args in (("pixCreate", p, (i, i, i)), ("pixSetResolution", i, (p, i, i)),
+                          ("pixGetData", p, (p,)), ("pixGetWpl", i, (p,)),
+                          ("pixEndianByteSwap", i, (p,)), ("pixDestroy", None, (ctypes.POINTER(p),))):
+        f = getattr(lib, fn)
+        f.restype, f.argtypes = res, args
+    return lib
+
+
+class _Pix:
+    """An 8-bit leptonica image of the page with its resolution, as the program makes one
+    when it reads an image file: orientation detection takes the resolution from the
+    image itself (an image without one is taken for 70 dpi)."""
+
+    def __init__(self, pixels: bytes, width: int, height: int, dpi: int):
+        if len(pixels) != width * height:
+            raise ValueError(f"{len(pixels)} bytes is not a {width}x{height} greyscale image")
+        lept = self._lept = leptonica()
+        self.pix = lept.pixCreate(width, height, 8)
+        if not self.pix:
+            raise LibraryError(f"leptonica cannot make a {width}x{height} image")
+        lept.pixSetResolution(self.pix, dpi, dpi)
+        stride = 4 * lept.pixGetWpl(self.pix)
+        rows = np.ctypeslib.as_array((ctypes.c_uint8 * (stride * height)).from_address(
+            lept.pixGetData(self.pix))).reshape(height, stride)
+        rows[:, :width] = np.frombuffer(pixels, np.uint8).reshape(height, width)
+        lept.pixEndianByteSwap(self.pix)  # leptonica keeps each 32-bit word's first pixel high
+
+    def close(self) -> None:
+        if self.pix:
+            self._lept.pixDestroy(ctypes.byref(ctypes.c_void_p(self.pix)))
+            self.pix = None
 
 
 def version() -> str:
@@ -105,13 +149,12 @@ class Api:
     def recognize(self, pixels: bytes, width: int, height: int, dpi: int, timeout: float) -> str | None:
         """TSV of one 8-bit greyscale image (``width * height`` bytes, rows top down);
         None when tesseract's deadline (``timeout`` seconds) passed first."""
-        if len(pixels) != width * height:
-            raise ValueError(f"{len(pixels)} bytes is not a {width}x{height} greyscale image")
         lib, h = self._lib, self._handle
+        pix = _Pix(pixels, width, height, dpi)
         monitor = lib.TessMonitorCreate()
         try:
             lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())  # the CLI's --dpi
-            lib.TessBaseAPISetImage(h, pixels, width, height, 1, width)
+            lib.TessBaseAPISetImage2(h, pix.pix)
             lib.TessBaseAPISetSourceResolution(h, dpi)
             lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
             if lib.TessBaseAPIRecognize(h, monitor) != 0:
@@ -126,19 +169,19 @@ class Api:
         finally:
             lib.TessMonitorDelete(monitor)
             lib.TessBaseAPIClear(h)  # drop the image and the results; the model stays loaded
+            pix.close()
 
     def orientation(self, pixels: bytes, width: int, height: int, dpi: int
                     ) -> tuple[int, float, str] | None:
         """Orientation and script detection (a handle of the ``osd`` model, mode 0):
         (degrees to turn the image clockwise to make it upright, confidence, script),
         as the program's ``--psm 0`` prints them (``Rotate:``); None when it cannot tell."""
-        if len(pixels) != width * height:
-            raise ValueError(f"{len(pixels)} bytes is not a {width}x{height} greyscale image")
         lib, h = self._lib, self._handle
+        pix = _Pix(pixels, width, height, dpi)
         deg, conf, script, script_conf = ctypes.c_int(), ctypes.c_float(), ctypes.c_char_p(), ctypes.c_float()
         try:
             lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())
-            lib.TessBaseAPISetImage(h, pixels, width, height, 1, width)
+            lib.TessBaseAPISetImage2(h, pix.pix)
             lib.TessBaseAPISetSourceResolution(h, dpi)
             if not lib.TessBaseAPIDetectOrientationScript(h, ctypes.byref(deg), ctypes.byref(conf),
                                                           ctypes.byref(script), ctypes.byref(script_conf)):
@@ -148,6 +191,7 @@ class Api:
                     (script.value or b"").decode("ascii", "replace"))
         finally:
             lib.TessBaseAPIClear(h)
+            pix.close()
 
     def close(self) -> None:
         if self._handle:
