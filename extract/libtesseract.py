@@ -117,6 +117,14 @@ class _Pix:
         rows[:, :width] = np.frombuffer(pixels, np.uint8).reshape(height, width)
         lept.pixEndianByteSwap(self.pix)  # leptonica keeps each 32-bit word's first pixel high
 
+    @classmethod
+    def of(cls, image, dpi: int) -> "_Pix":
+        """From a Pillow image of mode ``L``; its bytes live only while they are copied,
+        not through the recognition (a 300 dpi page is 8.7 MB)."""
+        if image.mode != "L":
+            raise ValueError(f"need a greyscale (L) image, got mode {image.mode}")
+        return cls(image.tobytes(), image.width, image.height, dpi)
+
     def close(self) -> None:
         if self.pix:
             self._lept.pixDestroy(ctypes.byref(ctypes.c_void_p(self.pix)))
@@ -146,15 +154,17 @@ class Api:
             raise LibraryError(f"tesseract cannot load the language model {lang!r}")
         lib.TessBaseAPISetPageSegMode(self._handle, psm)
 
-    def recognize(self, pixels: bytes, width: int, height: int, dpi: int, timeout: float) -> str | None:
-        """TSV of one 8-bit greyscale image (``width * height`` bytes, rows top down);
-        None when tesseract's deadline (``timeout`` seconds) passed first."""
+    def recognize(self, image, dpi: int, timeout: float) -> str | None:
+        """TSV of one 8-bit greyscale image (a Pillow image of mode ``L``); None when
+        tesseract's deadline (``timeout`` seconds) passed first."""
         lib, h = self._lib, self._handle
-        pix = _Pix(pixels, width, height, dpi)
+        pix = _Pix.of(image, dpi)
+        del image  # the caller's page, if it handed it over, goes now: 8.7 MB at 300 dpi
         monitor = lib.TessMonitorCreate()
         try:
             lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())  # the CLI's --dpi
             lib.TessBaseAPISetImage2(h, pix.pix)
+            pix.close()  # tesseract keeps a copy of its own
             lib.TessBaseAPISetSourceResolution(h, dpi)
             lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
             if lib.TessBaseAPIRecognize(h, monitor) != 0:
@@ -171,17 +181,17 @@ class Api:
             lib.TessBaseAPIClear(h)  # drop the image and the results; the model stays loaded
             pix.close()
 
-    def orientation(self, pixels: bytes, width: int, height: int, dpi: int
-                    ) -> tuple[int, float, str] | None:
+    def orientation(self, image, dpi: int) -> tuple[int, float, str] | None:
         """Orientation and script detection (a handle of the ``osd`` model, mode 0):
         (degrees to turn the image clockwise to make it upright, confidence, script),
         as the program's ``--psm 0`` prints them (``Rotate:``); None when it cannot tell."""
         lib, h = self._lib, self._handle
-        pix = _Pix(pixels, width, height, dpi)
+        pix = _Pix.of(image, dpi)
         deg, conf, script, script_conf = ctypes.c_int(), ctypes.c_float(), ctypes.c_char_p(), ctypes.c_float()
         try:
             lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())
             lib.TessBaseAPISetImage2(h, pix.pix)
+            pix.close()  # tesseract keeps a copy of its own
             lib.TessBaseAPISetSourceResolution(h, dpi)
             if not lib.TessBaseAPIDetectOrientationScript(h, ctypes.byref(deg), ctypes.byref(conf),
                                                           ctypes.byref(script), ctypes.byref(script_conf)):

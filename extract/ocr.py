@@ -120,6 +120,7 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
         ink = render.ink_box(small, pimg.px_size[0] / small.width, margin=round(pimg.dpi / 12))
         region = render.rotated_region(ink, skew, pimg.px_size) if ink else None
         payload, offset = render.deskew(pimg.full(), skew, region)
+        pimg.let_go(keep=(DETAIL_DPI,))  # _with_graphics' copy, from the same pixels
     else:
         payload = pimg.jpeg if pimg.jpeg is not None else pimg.full()
     result = tesseract.image_to_words(payload, lang=options.lang, dpi=round(pimg.dpi), timeout=options.timeout)

@@ -59,6 +59,7 @@ class PageImage:
         self.native = native  # True: the page's own scan image, False: rendered by pdfium
         self.jpeg = jpeg
         self._image = image
+        self._reduced: dict[int, Image.Image] = {}  # previews made before ``let_go``
         self.px_size = image.size if image is not None else px_size
 
     def full(self) -> Image.Image:
@@ -71,13 +72,28 @@ class PageImage:
                 raise RenderError(f"cannot decode the page's JPEG: {e}") from e
         return self._image
 
+    def let_go(self, keep: tuple[float, ...] = ()) -> None:
+        """Drop the decoded image when the JPEG it came from can give it again: while a
+        deskewed copy is read, the page need not be held twice (8.7 MB at 300 dpi).
+        ``keep``: the ``min_dpi`` of previews still to come, made now from the decoded
+        image, so that they are the same pixels as they would have been."""
+        if self.jpeg is not None and self._image is not None:
+            for min_dpi in keep:
+                self._reduced.setdefault(self._factor(min_dpi), self._image.reduce(self._factor(min_dpi)))
+            self._image = None
+
+    def _factor(self, min_dpi: float) -> int:
+        return max(1, int(self.dpi // min_dpi))
+
     def preview(self, min_dpi: float = PREVIEW_DPI) -> tuple[Image.Image, float]:
         """A reduced copy of at least ``min_dpi`` and its dpi (for skew and sanity checks).
 
         A baseline JPEG is decoded straight at 1/2, 1/4 or 1/8 size (DCT scaling, ~3 ms
         for A4 at 300 dpi); a progressive one costs nearly a full decode either way, so
         it is decoded whole (and kept for ``full()``) and reduced."""
-        factor = max(1, int(self.dpi // min_dpi))
+        factor = self._factor(min_dpi)
+        if factor in self._reduced:
+            return self._reduced[factor], self.dpi / factor
         if self._image is None:
             w, h = self.px_size
             try:

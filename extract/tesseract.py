@@ -395,8 +395,9 @@ class _TesserocrApi:
         mod = _tesserocr()
         self._api = mod.PyTessBaseAPI(path=tessdata_dir() + "/", lang=lang, psm=psm, oem=mod.OEM.DEFAULT)
 
-    def recognize(self, pixels: bytes, width: int, height: int, dpi: int, timeout: float) -> str | None:
+    def recognize(self, image: Image.Image, dpi: int, timeout: float) -> str | None:
         api = self._api
+        pixels, width, height = image.tobytes(), image.width, image.height  # alive until Clear
         try:
             api.SetVariable("user_defined_dpi", str(dpi))  # what the CLI's --dpi sets
             api.SetImageBytes(pixels, width, height, 1, width)
@@ -453,10 +454,9 @@ def _grey(image: Image.Image | np.ndarray | bytes) -> Image.Image:
 
 
 def _api_words(api, image: Image.Image | np.ndarray | bytes, dpi: int, timeout: float) -> OcrResult:
-    img = _grey(image)
-    data = img.tobytes()  # kept alive until the results are read: tesseract does not copy it
     start = time.monotonic()
-    tsv = api.recognize(data, img.width, img.height, dpi, timeout)
+    # a decoded JPEG is handed over, not kept here: the engine can let it go once copied
+    tsv = api.recognize(_grey(image), dpi, timeout)
     if tsv is None:
         if time.monotonic() - start >= 0.9 * timeout:
             log.warning("tesseract timed out after %.0f s", timeout)
@@ -572,7 +572,7 @@ def _library_orientation(image: Image.Image | np.ndarray, dpi: int) -> Orientati
     except libtesseract.LibraryError as e:
         raise TesseractError(f"orientation detection: {e}") from e
     try:
-        found = api.orientation(img.tobytes(), img.width, img.height, dpi)
+        found = api.orientation(img, dpi)
     finally:
         api.close()
     return None if found is None else Orientation(*found)
