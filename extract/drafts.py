@@ -71,6 +71,7 @@ class GoalDraft:
     area: str | None = None
     assessment_raw: str | None = None
     assessment: str | None = None  # the key, when a symbol gave it (no words to normalise)
+    assessment_by_colour: bool = False  # that key from the symbol's colour by the profile's map
     comment: list[str] = field(default_factory=list)
     description: list[str] = field(default_factory=list)  # paragraphs under the heading
     activities: list[ActivityDraft] = field(default_factory=list)
@@ -144,13 +145,16 @@ def drafts_to_goals(drafts: list[GoalDraft], catalogue: Catalogue, profile: Prof
         area = catalogue.area_of(d.heading.text) or d.area
         words = [w for line in d.heading.lines for w in line.words]
         conf, reasons = word_evidence(words, [w for l in d.text_lines for w in l.words])
+        source = "ocr" if any(w.source == "ocr" for w in words) else "text"
+        if d.assessment_by_colour and source == "ocr":  # a scan shifts and greys colours
+            reasons = (*reasons, "assessment_colour")
         goals.append(GoalRecord(
             number=d.heading.number, level=level, parent_number=parent,
             ordinal=ordinal, parent_ordinal=parent_ordinal,
             area=area, title=d.heading.text, title_raw=d.heading.text,
             assessment_raw=d.assessment_raw or None, assessment=d.assessment,
             comment=join_parts(d.comment), description=join_parts(d.description),
-            page=d.heading.page, source="ocr" if any(w.source == "ocr" for w in words) else "text",
+            page=d.heading.page, source=source,
             confidence=round(conf, 4), reasons=reasons, box=box_of(d.heading.lines, d.heading.page),
             activities=tuple(a.to_record(labels) for a in d.activities),
             measures=tuple(with_note(d.measures, join_parts(d.measure_note)))))

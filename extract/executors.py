@@ -21,8 +21,6 @@ nanny.
 """
 from __future__ import annotations
 
-import ctypes
-import functools
 import multiprocessing
 import os
 import pickle
@@ -101,27 +99,6 @@ def _portable(error: BaseException) -> BaseException:
         return RemoteJobError(f"{type(error).__name__}: {error}")
 
 
-@functools.cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None (another C library)."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    trim.argtypes, trim.restype = (ctypes.c_size_t,), ctypes.c_int
-    return trim
-
-
-def give_back_memory() -> None:
-    """Hand the heap a task freed back to the system. A scanned page's images and
-    tesseract's working copies of them (about 55 MB at 300 dpi) are freed when the
-    page is done, but glibc keeps them for later: two workers each keeping a page's
-    worth between pages would be 110 MB of the batch's memory for nothing."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
 def worker_main(conn) -> None:
     """A worker's loop: receive (id, fn, args), send (id, ok, value or error)."""
     from malrapport.extract.without_pandas import block_pandas
@@ -146,8 +123,6 @@ def worker_main(conn) -> None:
             conn.send((task_id, False, RemoteJobError(f"the result could not be sent back: {e}")))
         except (BrokenPipeError, OSError):
             return
-        del message, fn, args, reply
-        give_back_memory()
 
 
 def _context():

@@ -55,10 +55,11 @@ def marks_in(band: Band, x0: float, x1: float, marks: tuple[Mark, ...]) -> list[
 
 
 def row_assessment(row: Row, band: Band, column, marks: tuple[Mark, ...], legend: Legend,
-                   profile: Profile) -> tuple[str | None, str | None]:
-    """(key, raw) of a goal row's assessment: the symbol in its column, else its words."""
+                   profile: Profile) -> tuple[str | None, str | None, bool]:
+    """(key, raw, by_colour) of a goal row's assessment: the symbol in its column, else its
+    words; ``by_colour``: the key came from the symbol's colour by the profile's map."""
     if column is None:
-        return None, None
+        return None, None, False
     found = marks_in(band, column.x0 - 4, column.x1 + 4, marks)
     if not found:
         # the symbol may stand anywhere in the column's cell: from the column before to the next
@@ -66,12 +67,12 @@ def row_assessment(row: Row, band: Band, column, marks: tuple[Mark, ...], legend
     if found:
         mark = max(found, key=lambda m: (m.x1 - m.x0) * (m.bottom - m.top))
         page = band.source[0].page if band.source else None
-        key, how = symbol_key(mark, legend, profile, page)
+        key, how, by_colour = symbol_key(mark, legend, profile, page)
         shown = (mark.char if mark.kind == "glyph" else f"of grey level {mark.colour[0]}"
                  if greyscale(mark) else f"{colour_name(mark.colour) or ''} {mark.kind}")
-        return key, f"symbol {shown.strip()} ({how})"
+        return key, f"symbol {shown.strip()} ({how})", by_colour
     text = row.text("assessment")
-    return None, text or None
+    return None, text or None, False
 
 
 def split_number(title: str) -> tuple[str | None, str]:

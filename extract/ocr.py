@@ -89,6 +89,7 @@ class _Reading:
     image_rotated: bool  # True: the image was deskewed; False: the boxes still need it
     rules: tuple[tuple[float, float, float, float], ...] = ()  # px, deskewed frame
     marks: tuple[tuple[tuple[float, float, float, float], pixels.PixelMark], ...] = ()  # same
+    marks_in_colour: bool = False  # the marks were read from the scan's colours
 
     @property
     def mean_conf(self) -> float:
@@ -134,10 +135,14 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
 def _with_graphics(reading: _Reading, pimg: render.PageImage) -> _Reading:
     """The reading with the rules and marks of the page image it was read from."""
     detail, detail_dpi = pimg.preview(min_dpi=DETAIL_DPI)
+    # symbols on a colour scan keep their colours: a traffic light needs no legend then
+    in_colour = pimg.colour_preview(DETAIL_DPI)
+    coloured, coloured_dpi = in_colour or (detail, detail_dpi)
     return dataclasses.replace(
         reading, rules=page_rules(detail, detail_dpi, pimg.px_size, reading.skew),
-        marks=page_marks(detail, detail_dpi, pimg.px_size, reading.words, reading.image_rotated,
-                         reading.skew))
+        marks=page_marks(coloured, coloured_dpi, pimg.px_size, reading.words,
+                         reading.image_rotated, reading.skew),
+        marks_in_colour=in_colour is not None)
 
 
 # Words that mask ink when marks are looked for: real words, not a symbol OCR read as "@".
@@ -344,7 +349,8 @@ def to_page_words(reading: _Reading, number: int, width: float, height: float,
     rules = tuple(Rule(round(x0 * sx, 2), round(y0 * sy, 2), round(x1 * sx, 2), round(y1 * sy, 2))
                   for x0, y0, x1, y1 in reading.rules)
     marks = tuple(Mark(round(x0 * sx, 2), round(y0 * sy, 2), round(x1 * sx, 2), round(y1 * sy, 2),
-                       "pixels", colour=m.colour, shape=m.shape, thumb=m.thumb, tilt=m.tilt)
+                       "pixels", colour=m.colour, shape=m.shape, thumb=m.thumb, tilt=m.tilt,
+                       in_colour=reading.marks_in_colour)
                   for (x0, y0, x1, y1), m in reading.marks)
     return PageWords(number=number, width=width, height=height, words=tuple(words), source="ocr",
                      note="; ".join(notes), rules=rules, marks=marks)

@@ -282,8 +282,8 @@ class _Parser:
         if len(band.cells) == 1 and any(boundaries_run_across(l, header) >= 2 for l in band.lines):
             return  # text running across the columns: a heading and prose between two tables
         row = band_to_row(band, header)
-        key, raw = goaltable.row_assessment(row, band, column, self.marks.get(page, ()),
-                                            self.legend, self.profile)
+        key, raw, by_colour = goaltable.row_assessment(row, band, column, self.marks.get(page, ()),
+                                                       self.legend, self.profile)
         previous = self.goal.row if self.goal is not None else None
         # a row cut by a page break, the rest of it under the repeated header; a row with
         # no title and no symbol of its own is always the rest of the one before
@@ -299,14 +299,16 @@ class _Parser:
         if key is None and not raw and not has_values and not self.ruled_rows:
             self.table = None  # a row with no assessment and no comment: the table has ended
             return
-        self._start_goal_row(row, band, page, key, raw, header)
+        self._start_goal_row(row, band, page, key, raw, header, by_colour)
 
-    def _start_goal_row(self, row: Row, band, page: int, key, raw, header: TableHeader) -> None:
+    def _start_goal_row(self, row: Row, band, page: int, key, raw, header: TableHeader,
+                        by_colour: bool = False) -> None:
         number, title = goaltable.split_number(row.text("title"))
         title_lines = tuple(l for c in band.cells for l in c.lines) or tuple(band.lines)
         level = header.spec.level or self.level or self.profile.default_level
         heading = Heading(number, title, page, title_lines, "goal", level, None, "goals-table row")
-        draft = GoalDraft(heading, None, "", self.area, assessment_raw=raw, assessment=key, row=row)
+        draft = GoalDraft(heading, None, "", self.area, assessment_raw=raw, assessment=key, row=row,
+                          assessment_by_colour=by_colour)
         draft.has_content = True
         self._refill_goal_row(draft, header)
         draft.coverage.use(band.lines)

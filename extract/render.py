@@ -85,6 +85,27 @@ class PageImage:
     def _factor(self, min_dpi: float) -> int:
         return max(1, int(self.dpi // min_dpi))
 
+    def colour_preview(self, min_dpi: float) -> tuple[Image.Image, float] | None:
+        """A reduced copy in colour of a scan stored in colour, and its dpi; None when the
+        scan is grey (or is not a JPEG of the page). The symbols' colours are read from
+        it: OCR and everything else use the grey image."""
+        if self.jpeg is None:
+            return None
+        factor = self._factor(min_dpi)
+        w, h = self.px_size
+        try:
+            with Image.open(io.BytesIO(self.jpeg)) as im:
+                if im.mode != "RGB":
+                    return None
+                if not im.info.get("progressive"):
+                    im.draft("RGB", (w // factor, h // factor))
+                    small = im.convert("RGB")
+                else:
+                    small = im.convert("RGB").reduce(factor)
+        except (OSError, ValueError) as e:
+            raise RenderError(f"cannot decode the page's JPEG: {e}") from e
+        return small, self.dpi * small.width / w
+
     def preview(self, min_dpi: float = PREVIEW_DPI) -> tuple[Image.Image, float]:
         """A reduced copy of at least ``min_dpi`` and its dpi (for skew and sanity checks).
 

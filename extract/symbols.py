@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import colorsys
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from malrapport.extract.layout import Line
 from malrapport.extract.profile import Profile
@@ -58,8 +59,10 @@ def _font_key(font: str) -> str:
 
 def greyscale(mark: Mark) -> bool:
     """A mark read from a greyscale scan: its grey level is all there is of its colour
-    (red and green may be one grey), so no colour name can be read from it."""
-    return mark.kind == "pixels" and mark.colour is not None and len(set(mark.colour)) == 1
+    (red and green may be one grey), so no colour name can be read from it. (A grey
+    mark of a scan stored in colour is a grey symbol.)"""
+    return (mark.kind == "pixels" and not mark.in_colour and mark.colour is not None
+            and len(set(mark.colour)) == 1)
 
 
 @dataclass
@@ -151,22 +154,28 @@ def read_legend(pages: list[list[Line]], marks_by_page: dict[int, tuple[Mark, ..
     return legend
 
 
+class SymbolKey(NamedTuple):
+    key: str | None  # the assessment, or None
+    how: str  # how it was decided, in words (the row's assessment_raw names it)
+    by_colour: bool = False  # from the mark's colour by the profile's map, with no legend
+
+
 def symbol_key(mark: Mark, legend: Legend, profile: Profile,
-               page: int | None = None) -> tuple[str | None, str]:
+               page: int | None = None) -> SymbolKey:
     """The assessment a symbol stands for, and how that was decided. A mark of a
     greyscale scan that no legend explains stays without one: its colour is lost."""
     if mark.kind == "glyph" and mark.char.isalpha():
         for (font, char), key in profile.symbol_chars.items():
             if char == mark.char and _font_key(font) in _font_key(mark.font):
                 legend_key = legend.key_of(mark, page) if legend else None
-                return legend_key or key, f"{mark.font} {mark.char!r}"
+                return SymbolKey(legend_key or key, f"{mark.font} {mark.char!r}")
     if legend:
         key = legend.key_of(mark, page)
         if key:
-            return key, "the report's legend"
+            return SymbolKey(key, "the report's legend")
     if greyscale(mark):
-        return None, ("a mark of a greyscale scan that the legend does not tell" if legend
-                      else "a mark of a greyscale scan and no legend: its colour is lost")
+        return SymbolKey(None, "a mark of a greyscale scan that the legend does not tell" if legend
+                         else "a mark of a greyscale scan and no legend: its colour is lost")
     name = colour_name(mark.colour)
     key = profile.symbol_colours.get(name) if name else None
-    return key, f"a {name} symbol" if name else "a symbol of no colour"
+    return SymbolKey(key, f"a {name} symbol" if name else "a symbol of no colour", key is not None)

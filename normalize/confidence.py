@@ -46,7 +46,8 @@ The evidence, each kind with its reason code (``REASONS`` says what each means):
   vocabulary (names);
 - for a scanned goal, an assessment read from its symbol's colour by the profile's
   map, with no legend and no printed word (``assessment_colour``: a scan shifts and
-  greys colours).
+  greys colours; extract/symbols.py says when it did, and extract/drafts.py gives the
+  goal the code).
 
 Tried and left out: a capitalised common word after any small-letter word (a lost
 full stop) named names and quoted titles on the scanned samples more often than
@@ -162,8 +163,6 @@ _COMMA_CAPITAL = re.compile(r",\s+([A-ZÅÄÖ][a-zåäö]+)")
 _STRAY = re.compile(r"[.!?]\s+[^\W_]$|(?:^|\n)\s*[+*]\s")
 _STRAY_END = re.compile(r"\s[^\w\s.,:;!?)\]\"”’%]$")  # a field ending in a lone sign: "... ="
 _RUN = re.compile(r"(?:^|\n)[A-ZÅÄÖ][a-zåäö]+(?: [a-zåäö]+){0,2} ([A-ZÅÄÖ][a-zåäö]+)")
-# how extract/goaltable.py names an assessment a symbol's colour gave by the profile's map
-_COLOUR_RAW = re.compile(r"^symbol .*\(an? [a-z]+ symbol\)$")
 # letter shapes OCR confuses: a word that is none with one, but is one with the other
 CONFUSED = (("m", "rn"), ("rn", "m"), ("mn", "n"), ("l", "ll"), ("ll", "l"), ("n", "r"),
             ("r", "n"), ("n", "m"), ("m", "n"), ("i", "l"), ("l", "i"), ("e", "c"), ("c", "e"),
@@ -305,8 +304,6 @@ def with_confidence(report: ReportRecord, labels: LabelScores | None = None,
                 codes.append(f"missing_{name}")
         if ("goals", g.ordinal, None) in repaired:
             codes.append("repaired")
-        if g.source == "ocr" and _COLOUR_RAW.match(g.assessment_raw or ""):
-            codes.append("assessment_colour")
         codes += _common_codes(g, "goals", (g.comment, g.description), usual, warned_pages)
         activities = []
         for i, a in enumerate(g.activities, start=1):

@@ -89,6 +89,7 @@ class Mark:
     font: str = ""  # glyph: the font's name
     thumb: tuple[int, ...] = ()
     tilt: float = 0.0  # pixels: where its ink sits, -0.5 top to 0.5 bottom (an arrow's head)
+    in_colour: bool = False  # pixels: of a scan stored in colour (a grey there is a real grey)
 
     @property
     def xmid(self) -> float:

@@ -75,7 +75,7 @@ def test_greyscale_marks_need_a_legend(scanned):
     marks = [m for m in page.marks if m.squarish and greyscale(m)]
     assert len(marks) >= 8  # the legend's four and the table's
     for mark in marks:
-        key, how = symbol_key(mark, Legend(), profile, 2)
+        key, how, _ = symbol_key(mark, Legend(), profile, 2)
         assert key is None and "greyscale" in how
 
 
@@ -114,5 +114,47 @@ def test_a_grey_between_two_of_the_legends_greys_is_no_reading(scanned):
     halfway = (green + red) // 2
     between = dataclasses.replace(legend_marks[0], colour=(halfway,) * 3)
     assert legend.key_of(between, 2) is None
-    key, how = symbol_key(between, legend, builtin("arsredovisning"), 2)
+    key, how, _ = symbol_key(between, legend, builtin("arsredovisning"), 2)
     assert key is None and "greyscale" in how
+
+
+def test_a_colour_scan_without_a_legend_is_read_by_colour_and_says_so(tmp_path):
+    """With no legend on the page, a colour scan's circles are read by the profile's
+    colour map; each goal so read carries ``assessment_colour`` (a scan shifts colours,
+    so its confidence is lower), and the born-digital print of the same page none."""
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        pytest.skip("the D samples are printed by Chromium")
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from malrapport.samples import accounts
+
+    gold = copy.deepcopy(load_gold("ange-ar-2023"))
+    render = gold["render"]
+    render["chapters"] = [c for c in render["chapters"] if c["title"] == "Måluppföljning"]
+    for chapter in render["chapters"]:
+        chapter["blocks"] = [b for b in chapter["blocks"] if not (isinstance(b, dict) and "legend" in b)]
+    (tmp_path / "digital.pdf").write_bytes(accounts.render_pdf(gold))
+    pages = []
+    with pdfium.PdfDocument(tmp_path / "digital.pdf") as pdf:
+        for page in pdf:
+            buf = io.BytesIO()
+            page.render(scale=300 / 72).to_pil().convert("RGB").save(buf, "JPEG", quality=70)
+            pages.append(Image.open(io.BytesIO(buf.getvalue())))
+    pages[0].save(tmp_path / "scan.pdf", "PDF", resolution=300, save_all=True, append_images=pages[1:])
+    found = {}
+    for name in ("digital", "scan"):
+        out = tmp_path / f"out-{name}"
+        run_cli("extract", str(tmp_path / f"{name}.pdf"), "-o", str(out), "--quiet", ok=(0, 3))
+        found[name] = pd.read_parquet(out / "goals")
+    scan, digital = found["scan"], found["digital"]
+    expected = {g["title"]: g["assessment"] for g in gold["goals"]}
+    assert dict(zip(digital.title, digital.assessment)) == expected
+    by_colour = scan[scan.assessment_raw.fillna("").str.contains("symbol")]
+    assert len(by_colour) == len(expected)
+    assert dict(zip(by_colour.title, by_colour.assessment)) == expected
+    assert all("assessment_colour" in list(r) for r in by_colour.reasons)
+    assert (by_colour.confidence < 1.0).all()
+    assert not any("assessment_colour" in list(r) for r in digital.reasons)
