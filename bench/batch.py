@@ -395,13 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     n_timed = args.scan_files or (1 if quick else 6)
     long_pages = args.long_pages or (20 if quick else 100)
 
-    become_subreaper()
-    work = Path(args.workdir or tempfile.mkdtemp(prefix="malrapport-batch-"))
-    work.mkdir(parents=True, exist_ok=True)
-    use_pycache(work / "pycache")
-    figures: dict = {"machine": machine()}
-    print(f"machine: {figures['machine']}", flush=True)
-    print(f"load average at start: {load()}", flush=True)
+    work, figures = _start(args, "malrapport-batch-")
     figures["machine_speedup"] = machine_speedup()
     print(f"machine: two CPU-bound processes run {figures['machine_speedup']:.2f}x as fast as one "
           f"(the ceiling of the 1 -> 2 worker speed-up here)", flush=True)
@@ -474,6 +468,19 @@ def main(argv: list[str] | None = None) -> int:
     return _write_json(args.json, figures)
 
 
+def _start(args, prefix: str) -> tuple[Path, dict]:
+    """The work folder (``--workdir`` or a new temporary one) and the figures so far,
+    the machine and the load at the start printed; orphans adopted, bytecode cached."""
+    become_subreaper()
+    work = Path(args.workdir or tempfile.mkdtemp(prefix=prefix))
+    work.mkdir(parents=True, exist_ok=True)
+    use_pycache(work / "pycache")
+    figures: dict = {"machine": machine()}
+    print(f"machine: {figures['machine']}", flush=True)
+    print(f"load average at start: {load()}", flush=True)
+    return work, figures
+
+
 def _write_json(path: Path | None, figures: dict) -> int:
     """The figures also as JSON when --json names a file; the exit code."""
     if path:
@@ -489,13 +496,7 @@ def main_scale(args) -> int:
         raise SystemExit(f"batch: --scale-sizes takes numbers, e.g. 200,2000: {args.scale_sizes}")
     if len(sizes) < 2 or sizes[0] < 1:
         raise SystemExit("batch: --scale-sizes needs two sizes or more, e.g. 200,2000")
-    become_subreaper()
-    work = Path(args.workdir or tempfile.mkdtemp(prefix="malrapport-scale-"))
-    work.mkdir(parents=True, exist_ok=True)
-    use_pycache(work / "pycache")
-    figures: dict = {"machine": machine()}
-    print(f"machine: {figures['machine']}", flush=True)
-    print(f"load average at start: {load()}", flush=True)
+    work, figures = _start(args, "malrapport-scale-")
     try:
         figures["scale"] = scale(work, sizes)
         print(f"load average at end: {load()}")

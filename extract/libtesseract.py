@@ -154,18 +154,25 @@ class Api:
             raise LibraryError(f"tesseract cannot load the language model {lang!r}")
         lib.TessBaseAPISetPageSegMode(self._handle, psm)
 
+    def _set_image(self, image, dpi: int) -> None:
+        """The page, as a leptonica image with its resolution, and the CLI's ``--dpi``."""
+        lib, h = self._lib, self._handle
+        pix = _Pix.of(image, dpi)
+        try:
+            lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())
+            lib.TessBaseAPISetImage2(h, pix.pix)
+        finally:
+            pix.close()  # tesseract keeps a copy of its own
+        lib.TessBaseAPISetSourceResolution(h, dpi)
+
     def recognize(self, image, dpi: int, timeout: float) -> str | None:
         """TSV of one 8-bit greyscale image (a Pillow image of mode ``L``); None when
         tesseract's deadline (``timeout`` seconds) passed first."""
         lib, h = self._lib, self._handle
-        pix = _Pix.of(image, dpi)
-        del image  # the caller's page, if it handed it over, goes now: 8.7 MB at 300 dpi
         monitor = lib.TessMonitorCreate()
         try:
-            lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())  # the CLI's --dpi
-            lib.TessBaseAPISetImage2(h, pix.pix)
-            pix.close()  # tesseract keeps a copy of its own
-            lib.TessBaseAPISetSourceResolution(h, dpi)
+            self._set_image(image, dpi)
+            del image  # the caller's page, if it handed it over, goes now: 8.7 MB at 300 dpi
             lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
             if lib.TessBaseAPIRecognize(h, monitor) != 0:
                 return None
@@ -179,20 +186,15 @@ class Api:
         finally:
             lib.TessMonitorDelete(monitor)
             lib.TessBaseAPIClear(h)  # drop the image and the results; the model stays loaded
-            pix.close()
 
     def orientation(self, image, dpi: int) -> tuple[int, float, str] | None:
         """Orientation and script detection (a handle of the ``osd`` model, mode 0):
         (degrees to turn the image clockwise to make it upright, confidence, script),
         as the program's ``--psm 0`` prints them (``Rotate:``); None when it cannot tell."""
         lib, h = self._lib, self._handle
-        pix = _Pix.of(image, dpi)
         deg, conf, script, script_conf = ctypes.c_int(), ctypes.c_float(), ctypes.c_char_p(), ctypes.c_float()
         try:
-            lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())
-            lib.TessBaseAPISetImage2(h, pix.pix)
-            pix.close()  # tesseract keeps a copy of its own
-            lib.TessBaseAPISetSourceResolution(h, dpi)
+            self._set_image(image, dpi)
             if not lib.TessBaseAPIDetectOrientationScript(h, ctypes.byref(deg), ctypes.byref(conf),
                                                           ctypes.byref(script), ctypes.byref(script_conf)):
                 return None
@@ -201,7 +203,6 @@ class Api:
                     (script.value or b"").decode("ascii", "replace"))
         finally:
             lib.TessBaseAPIClear(h)
-            pix.close()
 
     def close(self) -> None:
         if self._handle:

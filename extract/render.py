@@ -15,8 +15,10 @@ affine transform, only over the text area when given one.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -62,14 +64,29 @@ class PageImage:
         self._reduced: dict[int, Image.Image] = {}  # previews made before ``let_go``
         self.px_size = image.size if image is not None else px_size
 
+    @contextlib.contextmanager
+    def _jpeg_image(self) -> Iterator[Image.Image]:
+        """The page's JPEG opened (not decoded yet); a broken one is a RenderError."""
+        try:
+            with Image.open(io.BytesIO(self.jpeg)) as im:
+                yield im
+        except (OSError, ValueError) as e:
+            raise RenderError(f"cannot decode the page's JPEG: {e}") from e
+
+    def _scaled(self, im: Image.Image, mode: str, factor: int) -> Image.Image | None:
+        """``im`` decoded straight at 1/``factor`` size by DCT scaling; None for a
+        progressive JPEG, which costs nearly a full decode either way."""
+        if im.info.get("progressive"):
+            return None
+        w, h = self.px_size
+        im.draft(mode, (w // factor, h // factor))
+        return im.convert(mode)
+
     def full(self) -> Image.Image:
         """The whole image in mode "L" (decoded on first use)."""
         if self._image is None:
-            try:
-                with Image.open(io.BytesIO(self.jpeg)) as im:
-                    self._image = im.convert("L")
-            except (OSError, ValueError) as e:
-                raise RenderError(f"cannot decode the page's JPEG: {e}") from e
+            with self._jpeg_image() as im:
+                self._image = im.convert("L")
         return self._image
 
     def let_go(self, keep: tuple[float, ...] = ()) -> None:
@@ -92,19 +109,11 @@ class PageImage:
         if self.jpeg is None:
             return None
         factor = self._factor(min_dpi)
-        w, h = self.px_size
-        try:
-            with Image.open(io.BytesIO(self.jpeg)) as im:
-                if im.mode != "RGB":
-                    return None
-                if not im.info.get("progressive"):
-                    im.draft("RGB", (w // factor, h // factor))
-                    small = im.convert("RGB")
-                else:
-                    small = im.convert("RGB").reduce(factor)
-        except (OSError, ValueError) as e:
-            raise RenderError(f"cannot decode the page's JPEG: {e}") from e
-        return small, self.dpi * small.width / w
+        with self._jpeg_image() as im:
+            if im.mode != "RGB":
+                return None
+            small = self._scaled(im, "RGB", factor) or im.convert("RGB").reduce(factor)
+        return small, self.dpi * small.width / self.px_size[0]
 
     def preview(self, min_dpi: float = PREVIEW_DPI) -> tuple[Image.Image, float]:
         """A reduced copy of at least ``min_dpi`` and its dpi (for skew and sanity checks).
@@ -116,15 +125,10 @@ class PageImage:
         if factor in self._reduced:
             return self._reduced[factor], self.dpi / factor
         if self._image is None:
-            w, h = self.px_size
-            try:
-                with Image.open(io.BytesIO(self.jpeg)) as im:
-                    if not im.info.get("progressive"):
-                        im.draft("L", (w // factor, h // factor))
-                        small = im.convert("L")
-                        return small, self.dpi * small.width / w
-            except (OSError, ValueError) as e:
-                raise RenderError(f"cannot decode the page's JPEG: {e}") from e
+            with self._jpeg_image() as im:
+                small = self._scaled(im, "L", factor)
+            if small is not None:
+                return small, self.dpi * small.width / self.px_size[0]
         full = self.full()
         small = full.reduce(factor) if factor > 1 else full
         return small, self.dpi / factor

@@ -17,7 +17,8 @@ Three engines run ``image_to_words``:
   the library the ``tesseract`` program itself runs on, through ctypes. Each worker
   process (and thread) keeps one handle per (language, page-segmentation mode),
   created on first use, so the model is loaded once per process, not once per page;
-  the decoded greyscale image goes in as raw bytes: no file, no encoding, no process.
+  the decoded greyscale page goes in as a leptonica image with its resolution: no file,
+  no encoding, no process.
   Taken only when the library's version is the program's, so that it reads as the
   program does (the same words, box for box: tests/test_ocr_engine.py). The per-page
   timeout is tesseract's own deadline, reported as the same soft failure; the
