@@ -15,7 +15,7 @@ For each page, in the same run and one process at a time:
 
 Both wall seconds and CPU seconds (this process plus its children) are reported;
 the two runs alternate which goes first. ``--engine`` picks the engine ``ocr_page``
-uses (``MALRAPPORT_OCR_ENGINE``: tesserocr in-process, or the tesseract CLI). One untimed warm-up of each comes first
+uses (``MALRAPPORT_OCR_ENGINE``: tesserocr or the library in-process, or the tesseract CLI). One untimed warm-up of each comes first
 (disk cache, tesseract's model files). With ``--repeat R`` each page is timed R
 times and the fastest wall and CPU time of each kept. Target: ratio <= 1.15.
 """

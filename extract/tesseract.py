@@ -13,31 +13,35 @@
 
 Three engines run ``image_to_words``:
 
-- **libtesseract in-process** (``extract/libtesseract.py``, the default): the C API of
-  the library the ``tesseract`` program itself runs on, through ctypes. Each worker
-  process (and thread) keeps one handle per (language, page-segmentation mode),
-  created on first use, so the model is loaded once per process, not once per page;
-  the decoded greyscale page goes in as a leptonica image with its resolution: no file,
-  no encoding, no process.
-  Taken only when the library's version is the program's, so that it reads as the
-  program does (the same words, box for box: tests/test_ocr_engine.py). The per-page
-  timeout is tesseract's own deadline, reported as the same soft failure; the
-  per-file ``--timeout`` is the pool's, as before (a worker over it is killed and
-  replaced, which takes its handles with it).
-- **the tesseract CLI** (``tesseract IMAGE stdout ... tsv``): the fallback when the
-  library cannot be opened or is another version than the program, when extra ``-c``
-  config is given, and with ``MALRAPPORT_OCR_ENGINE=cli``. The PDF renderer (sample
-  generator only) always uses the CLI. Orientation detection (``--psm 0``) runs
-  through the library when OCR does, with the ``osd`` model loaded for the page and
-  let go after it, else through the CLI.
-- **tesserocr** (the Cython binding; only with ``MALRAPPORT_OCR_ENGINE=tesserocr``): its
-  manylinux wheel bundles tesseract 5.5.4, which reads the samples' goal tables and
-  symbols a little worse than Debian's 5.3.0 (scan300 field_f1 0.9861 against 0.9881,
-  holdout2 scans 0.8858 against 0.8997), so it is never picked by itself.
+- **tesserocr in-process** (the default when it reads as the program does): the Cython
+  binding's manylinux wheel (a dependency, ``tesserocr>=2.7,<2.9``) bundles its own
+  build of tesseract 5.3.4. It gives the words of Debian's 5.3.0 program, box for box
+  and confidence for confidence (tests/test_ocr_engine.py; 3,911 TSV rows of 16 scanned
+  sample pages compared, 2026-12-01), in 0.87 of the CPU time: the same recognition
+  code, built faster. ``auto`` takes it only when its tesseract is the program's
+  major.minor version; a newer tesserocr (5.5.x) reads these reports worse and is taken
+  only by name.
+- **libtesseract in-process** (``extract/libtesseract.py``): the C API of the library
+  the ``tesseract`` program itself runs on, through ctypes. ``auto`` takes it when
+  tesserocr is not installed or is another version, and only when the library's
+  version is the program's.
+- **the tesseract CLI** (``tesseract IMAGE stdout ... tsv``): the fallback when neither
+  can be used, when extra ``-c`` config is given, and with
+  ``MALRAPPORT_OCR_ENGINE=cli``. The PDF renderer (sample generator only) always uses
+  the CLI.
 
-``MALRAPPORT_OCR_ENGINE=auto|library|tesserocr|cli`` picks one (``auto``: the library
-when it matches the program, else the program; ``library``: the library whatever its
-version); ``engine_line()`` says which one a run uses.
+Each in-process engine keeps, per worker process (and thread), one handle per
+(language, page-segmentation mode), created on first use, so the model is loaded once
+per process, not once per page; the decoded greyscale page goes in as it is: no file,
+no encoding, no process. The per-page timeout is tesseract's own deadline, reported as
+the same soft failure; the per-file ``--timeout`` is the pool's, as before (a worker
+over it is killed and replaced, which takes its handles with it). Orientation detection
+(``--psm 0``) runs through the in-process engine too, with the ``osd`` model loaded for
+the page and let go after it, else through the CLI.
+
+``MALRAPPORT_OCR_ENGINE=auto|tesserocr|library|cli`` picks one (``auto``: as above;
+``tesserocr`` and ``library``: that engine whatever its version, failing loudly when it
+cannot be loaded); ``engine_line()`` says which one a run uses.
 
 Soft failures are an explicit short list (``SOFT_FAILURES``: an empty page, too few
 characters for OSD, a timeout); they give an empty result with a ``note``. Anything
@@ -160,13 +164,16 @@ def _check(proc: subprocess.CompletedProcess, what: str) -> None:
 # --- probes --------------------------------------------------------------------------
 
 
+_VERSION_RE = re.compile(r"tesseract\s+v?(\d+\.\d+[\w.\-]*)")
+
+
 @functools.cache
 def version() -> str:
     """The tesseract version string, e.g. ``5.3.0``."""
     proc = _run(["--version"], timeout=PROBE_TIMEOUT)
     _check(proc, "--version")
     text = (proc.stdout or proc.stderr).decode("utf-8", "replace")
-    m = re.search(r"tesseract\s+v?(\d+\.\d+[\w.\-]*)", text)
+    m = _VERSION_RE.search(text)
     if not m:
         raise TesseractError(f"cannot read tesseract version from {text[:200]!r}")
     return m.group(1)
@@ -277,7 +284,7 @@ def _image_file(image: Image.Image | np.ndarray | bytes, dpi: int) -> Iterator[t
 
 ENGINE_ENV = "MALRAPPORT_OCR_ENGINE"
 ENGINES = ("auto", "library", "tesserocr", "cli")
-DEFAULT_ENGINE = "auto"  # the program's own library in-process when it is there, else the program
+DEFAULT_ENGINE = "auto"  # in-process when an engine there reads as the program does, else the program
 # Debian's (and most distributions') tessdata directories, looked in when the CLI cannot say
 _TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                   "/usr/share/tessdata", "/usr/local/share/tessdata")
@@ -334,24 +341,52 @@ def _library() -> str | None:
     return have
 
 
+def _minor(v: str) -> str:
+    """``5.3`` of ``5.3.4``."""
+    return ".".join(v.split(".")[:2])
+
+
 @functools.cache
 def _tesserocr():
-    """The tesserocr module, or None (not installed, no tessdata, not requested).
+    """The tesserocr module when OCR may run through it, else None.
 
+    ``auto`` takes it when it imports and its tesseract is the program's major.minor
+    version (5.3.4 beside the program's 5.3.0: the same reading, tests/test_ocr_engine.py);
+    ``tesserocr`` takes any version, and fails loudly when it cannot be imported.
     ``OMP_THREAD_LIMIT=1`` is put in this process's environment before the library is
     loaded: an OpenMP build reads it once, when it initialises. (The manylinux wheel's
     libtesseract is built without OpenMP, so it runs one thread anyway.)
     """
-    if _requested_engine() != "tesserocr":
+    wanted = _requested_engine()
+    if wanted not in ("auto", "tesserocr"):
         return None
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
         import tesserocr
     except ImportError as e:
-        raise TesseractError(f"{ENGINE_ENV}=tesserocr but tesserocr cannot be imported: {e}") from e
+        if wanted == "tesserocr":
+            raise TesseractError(f"{ENGINE_ENV}=tesserocr but tesserocr cannot be imported: {e}") from e
+        return None
     if tessdata_dir() is None:
-        raise TesseractError(f"{ENGINE_ENV}=tesserocr but no tessdata directory was found")
+        if wanted == "tesserocr":
+            raise TesseractError(f"{ENGINE_ENV}=tesserocr but no tessdata directory was found")
+        return None
+    if wanted == "auto":
+        try:
+            program = version()
+        except TesseractError:
+            return None
+        have = _tesserocr_tesseract(tesserocr)
+        if _minor(have) != _minor(program):
+            log.debug("tesserocr's tesseract %s is not the program's %s; not used", have, program)
+            return None
     return tesserocr
+
+
+def _tesserocr_tesseract(mod) -> str:
+    """The version of the tesseract tesserocr runs on, e.g. ``5.3.4``."""
+    m = _VERSION_RE.search(mod.tesseract_version())
+    return m.group(1) if m else "?"
 
 
 @functools.cache
@@ -364,26 +399,25 @@ def _tesserocr_languages() -> frozenset[str]:
 
 
 def engine(lang: str = "swe") -> str:
-    """``library``, ``tesserocr`` or ``cli``: the engine ``image_to_words`` uses for ``lang``."""
+    """``tesserocr``, ``library`` or ``cli``: the engine ``image_to_words`` uses for ``lang``."""
+    mod = _tesserocr()
+    if mod is not None and set(resolve_language(lang).split("+")) <= _tesserocr_languages():
+        return "tesserocr"
     if _library() is not None:
         return "library"
-    mod = _tesserocr()
-    if mod is None or not set(resolve_language(lang).split("+")) <= _tesserocr_languages():
-        return "cli"
-    return "tesserocr"
+    return "cli"
 
 
 def engine_line(lang: str = "swe") -> str:
-    """E.g. ``libtesseract 5.3.0 in-process``, ``tesserocr 2.13.0 (tesseract 5.5.4)`` or
-    ``tesseract CLI 5.3.0``."""
+    """E.g. ``tesserocr 2.8.0 (tesseract 5.3.4) in-process``, ``libtesseract 5.3.0
+    in-process`` or ``tesseract CLI 5.3.0``."""
     try:
         name = engine(lang)
         if name == "library":
             return f"libtesseract {_library()} in-process"
         if name == "tesserocr":
             mod = _tesserocr()
-            m = re.search(r"tesseract\s+v?(\d+\.\d+[\w.\-]*)", mod.tesseract_version())
-            return f"tesserocr {mod.__version__} (tesseract {m.group(1) if m else '?'})"
+            return f"tesserocr {mod.__version__} (tesseract {_tesserocr_tesseract(mod)}) in-process"
         return f"tesseract CLI {version()}"
     except TesseractError as e:
         return f"unavailable ({e})"
@@ -408,6 +442,26 @@ class _TesserocrApi:
             return api.GetTSVText(0)
         finally:
             api.Clear()  # drop the image and the results; the model stays loaded
+
+    def orientation(self, image: Image.Image, dpi: int) -> tuple[int, float, str] | None:
+        """As ``libtesseract.Api.orientation`` (a handle of the ``osd`` model, mode 0)."""
+        api = self._api
+        pixels = image.tobytes()
+        try:
+            api.SetVariable("user_defined_dpi", str(dpi))
+            api.SetImageBytes(pixels, image.width, image.height, 1, image.width)
+            api.SetSourceResolution(dpi)
+            found = api.DetectOrientationScript()
+            if not found:
+                return None
+            # the text's orientation, counter-clockwise; the program's "Rotate" undoes it
+            return ((360 - found["orient_deg"]) % 360, round(found["orient_conf"], 2),
+                    found["script_name"] or "")
+        finally:
+            api.Clear()
+
+    def close(self) -> None:
+        self._api.End()
 
 
 class _Apis(threading.local):
@@ -543,8 +597,9 @@ def detect_orientation(image: Image.Image | np.ndarray, *, dpi: int = 300,
             log.warning("tesseract model 'osd' is not installed (apt-get install tesseract-ocr-osd); "
                         "pages scanned upside down or sideways stay as they are")
         return None
-    if engine() == "library":
-        return _library_orientation(image, dpi)
+    name = engine()
+    if name != "cli":
+        return _in_process_orientation(name, image, dpi)
     try:
         with _image_file(image, dpi) as (path, fds):
             proc = _run([path, "stdout", "--psm", "0", "--dpi", str(dpi)], timeout=timeout, pass_fds=fds)
@@ -564,13 +619,13 @@ def detect_orientation(image: Image.Image | np.ndarray, *, dpi: int = 300,
                        script.group(1) if script else "")
 
 
-def _library_orientation(image: Image.Image | np.ndarray, dpi: int) -> Orientation | None:
+def _in_process_orientation(name: str, image: Image.Image | np.ndarray, dpi: int) -> Orientation | None:
     """OSD in-process. The ``osd`` model is loaded for the page and let go after it (OSD
     runs on few pages: a handle kept would hold 35 MB in every worker for them)."""
     img = _grey(image)
     try:
-        api = libtesseract.Api("osd", 0)
-    except libtesseract.LibraryError as e:
+        api = libtesseract.Api("osd", 0) if name == "library" else _TesserocrApi("osd", 0)
+    except (RuntimeError, libtesseract.LibraryError) as e:
         raise TesseractError(f"orientation detection: {e}") from e
     try:
         found = api.orientation(img, dpi)
