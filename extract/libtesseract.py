@@ -12,6 +12,8 @@ are the program's words, box for box; ``tests/test_ocr_engine.py`` checks it on
 scanned samples. It is only used when the library's version is the program's
 (``TessVersion()`` against ``tesseract --version``), so a stray second libtesseract
 cannot read differently from the CLI that the figures were measured with.
+``extract/tesseract.py`` takes it when tesserocr (the default, whose wheel's build of
+the same tesseract is faster) is not installed or is another version.
 
 ``Api`` is one handle: one language and page-segmentation mode, made on first use,
 kept for the life of the process (``extract/tesseract.py`` keeps one per worker
