@@ -430,13 +430,19 @@ class _TesserocrApi:
         mod = _tesserocr()
         self._api = mod.PyTessBaseAPI(path=tessdata_dir() + "/", lang=lang, psm=psm, oem=mod.OEM.DEFAULT)
 
+    def _set_image(self, image: Image.Image, dpi: int) -> bytes:
+        """The page's pixels, and the CLI's ``--dpi``; the bytes returned must stay alive
+        until ``Clear``."""
+        api, pixels = self._api, image.tobytes()
+        api.SetVariable("user_defined_dpi", str(dpi))  # what the CLI's --dpi sets
+        api.SetImageBytes(pixels, image.width, image.height, 1, image.width)
+        api.SetSourceResolution(dpi)
+        return pixels
+
     def recognize(self, image: Image.Image, dpi: int, timeout: float) -> str | None:
         api = self._api
-        pixels, width, height = image.tobytes(), image.width, image.height  # alive until Clear
         try:
-            api.SetVariable("user_defined_dpi", str(dpi))  # what the CLI's --dpi sets
-            api.SetImageBytes(pixels, width, height, 1, width)
-            api.SetSourceResolution(dpi)
+            pixels = self._set_image(image, dpi)  # noqa: F841 (alive until Clear)
             if not api.Recognize(timeout=max(1, int(timeout * 1000))):
                 return None
             return api.GetTSVText(0)
@@ -446,11 +452,8 @@ class _TesserocrApi:
     def orientation(self, image: Image.Image, dpi: int) -> tuple[int, float, str] | None:
         """As ``libtesseract.Api.orientation`` (a handle of the ``osd`` model, mode 0)."""
         api = self._api
-        pixels = image.tobytes()
         try:
-            api.SetVariable("user_defined_dpi", str(dpi))
-            api.SetImageBytes(pixels, image.width, image.height, 1, image.width)
-            api.SetSourceResolution(dpi)
+            pixels = self._set_image(image, dpi)  # noqa: F841 (alive until Clear)
             found = api.DetectOrientationScript()
             if not found:
                 return None
