@@ -82,12 +82,11 @@ def machine() -> str:
         ram = f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM"
     except ImportError:
         ram = "RAM unknown"
-    tess = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
-    tess_version = (tess.stdout or tess.stderr).split("\n")[0]
     from malrapport.extract import tesseract
 
     return (f"{os.cpu_count()} cores, {model}, {ram}, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, {tess_version}; OCR: {tesseract.engine_line()}")
+            f"Python {platform.python_version()}, tesseract {tesseract.version()}; "
+            f"OCR: {tesseract.engine_line()}")
 
 
 SPIN = "x = 0\nfor i in range(25_000_000):\n    x += i\n"

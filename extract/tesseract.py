@@ -476,6 +476,11 @@ _apis = _Apis()
 _api_failed: set[tuple[str, str, int]] = set()
 
 
+def _new_api(name: str, lang: str, psm: int):
+    """A new handle of in-process engine ``name`` (``library`` or ``tesserocr``)."""
+    return libtesseract.Api(lang, psm) if name == "library" else _TesserocrApi(lang, psm)
+
+
 def _api(name: str, lang: str, psm: int):
     """This process's (and thread's) API handle of engine ``name`` for (lang, psm),
     created on first use; None when it cannot be created (warned once, the CLI takes over)."""
@@ -485,7 +490,7 @@ def _api(name: str, lang: str, psm: int):
     api = _apis.handles.get(key)
     if api is None and key not in _api_failed:
         try:
-            api = libtesseract.Api(lang, psm) if name == "library" else _TesserocrApi(lang, psm)
+            api = _new_api(name, lang, psm)
         except (RuntimeError, libtesseract.LibraryError) as e:
             _api_failed.add(key)
             log.warning("%s cannot load %r (%s); OCR runs the tesseract program", name, lang, e)
@@ -627,7 +632,7 @@ def _in_process_orientation(name: str, image: Image.Image | np.ndarray, dpi: int
     runs on few pages: a handle kept would hold 35 MB in every worker for them)."""
     img = _grey(image)
     try:
-        api = libtesseract.Api("osd", 0) if name == "library" else _TesserocrApi("osd", 0)
+        api = _new_api(name, "osd", 0)
     except (RuntimeError, libtesseract.LibraryError) as e:
         raise TesseractError(f"orientation detection: {e}") from e
     try:
