@@ -155,6 +155,11 @@ class Api:
             self._handle = None
             raise LibraryError(f"tesseract cannot load the language model {lang!r}")
         lib.TessBaseAPISetPageSegMode(self._handle, psm)
+        self.psm = psm
+
+    def set_psm(self, psm: int) -> None:
+        self._lib.TessBaseAPISetPageSegMode(self._handle, psm)
+        self.psm = psm
 
     def _set_image(self, image, dpi: int) -> None:
         """The page, as a leptonica image with its resolution, and the CLI's ``--dpi``."""

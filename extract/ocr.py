@@ -43,8 +43,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import Image
 
-from malrapport.extract import pixels, render, tesseract
+from malrapport.extract import bands, pixels, render, tesseract
 from malrapport.extract.options import ExtractOptions
 from malrapport.extract.render import PageTooLarge, RenderError
 from malrapport.extract.tesseract import PixelWord, TesseractError, TesseractNotFound
@@ -129,6 +130,8 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
     if offset != (0, 0):
         dx, dy = offset
         words = tuple(dataclasses.replace(w, left=w.left + dx, top=w.top + dy) for w in words)
+    read = (payload, offset) if isinstance(payload, Image.Image) else None
+    words = bands.reread(words, pimg, small, skew, rotate_image, read, options)
     return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image)
 
 

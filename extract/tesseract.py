@@ -429,6 +429,11 @@ class _TesserocrApi:
     def __init__(self, lang: str, psm: int):
         mod = _tesserocr()
         self._api = mod.PyTessBaseAPI(path=tessdata_dir() + "/", lang=lang, psm=psm, oem=mod.OEM.DEFAULT)
+        self.psm = psm
+
+    def set_psm(self, psm: int) -> None:
+        self._api.SetPageSegMode(psm)
+        self.psm = psm
 
     def _set_image(self, image: Image.Image, dpi: int) -> bytes:
         """The page's pixels, and the CLI's ``--dpi``; the bytes returned must stay alive
@@ -482,11 +487,11 @@ def _new_api(name: str, lang: str, psm: int):
 
 
 def _api(name: str, lang: str, psm: int):
-    """This process's (and thread's) API handle of engine ``name`` for (lang, psm),
-    created on first use; None when it cannot be created (warned once, the CLI takes over)."""
+    """This process's (and thread's) API handle of engine ``name`` for ``lang``, set to
+    page segmentation mode ``psm``, created on first use; None when it cannot be created (warned once, the CLI takes over)."""
     if _apis.pid != os.getpid():  # a forked child does not share its parent's handles
         _apis.pid, _apis.handles = os.getpid(), {}
-    key = (name, lang, psm)
+    key = (name, lang)  # one handle (one model in memory) for every page segmentation mode
     api = _apis.handles.get(key)
     if api is None and key not in _api_failed:
         try:
@@ -496,6 +501,8 @@ def _api(name: str, lang: str, psm: int):
             log.warning("%s cannot load %r (%s); OCR runs the tesseract program", name, lang, e)
             return None
         _apis.handles[key] = api
+    if api is not None and api.psm != psm:
+        api.set_psm(psm)
     return api
 
 
