@@ -124,3 +124,21 @@ def test_the_page_read_has_every_header_word(page_image):
     texts = [" ".join(v) for v in lines.values()]
     for header in HEADERS:
         assert any(" ".join(header) in t for t in texts), texts[:6]
+
+
+def test_a_band_read_in_its_own_mode_leaves_the_page_reading_as_it_was(page_image):
+    """The band is read in mode 6 on the same handle as the pages (mode 3): the next
+    page reads word for word as it did before, and the handle is still the one."""
+    from malrapport.extract import tesseract
+
+    image = page_image.full()
+    first = tesseract.image_to_words(image, dpi=300).words
+    small, small_dpi = page_image.preview()
+    box = inverted.dark_bands(small, small_dpi, page_image.px_size[0] / small.width)[0]
+    strip, _ = inverted.lightened(image, box, 300)
+    name = tesseract.engine("swe")
+    handle = tesseract._api(name, "swe", 3) if name != "cli" else None
+    tesseract.image_to_words(strip, dpi=300, psm=bands.BAND_PSM)
+    assert tesseract.image_to_words(image, dpi=300).words == first
+    if handle is not None:
+        assert tesseract._api(name, "swe", 3) is handle
