@@ -39,16 +39,30 @@ def weight(words) -> float:
     return sum(w.conf * sum(c.isalnum() for c in w.text) for w in words)
 
 
-def replaced(words: tuple[PixelWord, ...], box: Box,
-             again: tuple[PixelWord, ...]) -> tuple[PixelWord, ...]:
-    """``words`` with those whose middle is in ``box`` replaced by ``again`` (where the
-    first of them stood, so the reading order holds) if ``again`` reads better."""
-    inside = [i for i, w in enumerate(words) if _in_box(w, box)]
-    if not again or weight(again) < weight(words[i] for i in inside):
+def _overlaps(a: PixelWord, b: PixelWord) -> bool:
+    return a.left < b.left + b.width and b.left < a.left + a.width
+
+
+def replaced(words: tuple[PixelWord, ...], box: Box, again: tuple[PixelWord, ...]
+             ) -> tuple[PixelWord, ...]:
+    """``words`` with the band's reading ``again`` in: the words whose middle is in
+    ``box`` and that a word of ``again`` stands over are replaced (where the first of
+    them stood, so the reading order holds), if ``again`` reads better than they do.
+    A word in the box that the band's reading has nothing over stays: the box of a
+    band can reach the edge of a line beside it."""
+    if not again:
+        return words
+    inside = [i for i, w in enumerate(words)
+              if _in_box(w, box) and any(_overlaps(w, a) for a in again)]
+    if weight(again) < weight(words[i] for i in inside):
         return words
     gone = set(inside)
     kept = [w for i, w in enumerate(words) if i not in gone]
-    at = inside[0] if inside else len(kept)  # no word before the first one inside is gone
+    if inside:
+        at = inside[0]  # no word before the first one replaced is gone
+    else:
+        after = [i for i, w in enumerate(kept) if w.top >= box[1]]
+        at = after[0] if after else len(kept)
     return tuple(kept[:at]) + again + tuple(kept[at:])
 
 

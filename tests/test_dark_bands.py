@@ -102,7 +102,7 @@ def _word(text: str, left: int, conf: float = 90.0) -> PixelWord:
 
 
 def test_the_band_reading_replaces_only_the_words_inside_and_where_they_stood():
-    before = _word("före", 0), _word("So", 200, 30), _word("Mål", 300, 40), _word("efter", 900)
+    before = _word("före", 0), _word("So", 290, 30), _word("Mål", 300, 40), _word("efter", 900)
     box = (150, 80, 800, 140)
     again = _word("Mål", 300, 95), _word("Bedömning", 500, 93)
     out = bands.replaced(before, box, again)
@@ -142,3 +142,13 @@ def test_a_band_read_in_its_own_mode_leaves_the_page_reading_as_it_was(page_imag
     assert tesseract.image_to_words(image, dpi=300).words == first
     if handle is not None:
         assert tesseract._api(name, "swe", 3) is handle
+
+
+def test_a_word_in_the_band_box_that_the_band_reading_has_nothing_over_stays():
+    """The box of a band can reach into the line beside it ("80" of a goal title just
+    under a header row): a word there that no word of the band's reading stands over
+    is no word of the band, and is kept."""
+    before = _word("minst", 100), _word("80", 170), _word("So", 300, 30)
+    box = (50, 80, 800, 140)
+    again = (_word("Mål", 300, 95),)
+    assert [w.text for w in bands.replaced(before, box, again)] == ["minst", "80", "Mål"]
