@@ -98,13 +98,33 @@ def band_to_row(band, header: TableHeader) -> "Row":
     spans = _boundaries(header, band.lines[0].size if band.lines else 10.0)
     values = [c for c in header.columns if c.name in VALUE_COLUMNS]
     for line in band.lines:
-        for word in line.words:
+        words = line.words
+        for i, word in enumerate(words):
             for col, left, right in spans:
                 if left <= word.x0 < right and col.name != "?":
-                    col = _value_column(word, col, values)
+                    if not _within_text(words, i, line.size):
+                        col = _value_column(word, col, values)
                     row.cells.setdefault(col.name, []).append(word.text)
                     break
     return row
+
+
+def _within_text(words, i: int, size: float) -> bool:
+    """The word stands in running text: a word of letters a word space before it and
+    one after it (``minst 80 procent``), so a figure there is the text's, not a
+    right-aligned figure reaching left of its column's header."""
+    def letters(w) -> bool:
+        return sum(c.isalpha() for c in w.text) >= 2
+    if i == 0 or i + 1 >= len(words):
+        return False
+    before, after = words[i - 1], words[i + 1]
+    gap = WORD_SPACE * size
+    return (letters(before) and letters(after) and words[i].x0 - before.x1 < gap
+            and after.x0 - words[i].x1 < gap)
+
+
+# Two words closer than this many font sizes stand in one run of text.
+WORD_SPACE = 0.8
 
 
 # Columns of figures, often right-aligned under a right-aligned header.
