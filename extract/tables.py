@@ -118,13 +118,9 @@ def _within_text(words, i: int, size: float) -> bool:
     if i == 0 or i + 1 >= len(words):
         return False
     before, after = words[i - 1], words[i + 1]
-    gap = WORD_SPACE * size
+    gap = CELL_GAP * size
     return (letters(before) and letters(after) and words[i].x0 - before.x1 < gap
             and after.x0 - words[i].x1 < gap)
-
-
-# Two words closer than this many font sizes stand in one run of text.
-WORD_SPACE = 0.8
 
 
 # Columns of figures, often right-aligned under a right-aligned header.

@@ -478,7 +478,7 @@ class _Apis(threading.local):
 
 
 _apis = _Apis()
-_api_failed: set[tuple[str, str, int]] = set()
+_api_failed: set[tuple[str, str]] = set()  # (engine, language)
 
 
 def _new_api(name: str, lang: str, psm: int):
@@ -488,7 +488,8 @@ def _new_api(name: str, lang: str, psm: int):
 
 def _api(name: str, lang: str, psm: int):
     """This process's (and thread's) API handle of engine ``name`` for ``lang``, set to
-    page segmentation mode ``psm``, created on first use; None when it cannot be created (warned once, the CLI takes over)."""
+    page segmentation mode ``psm``, created on first use; None when it cannot be
+    created (warned once, the CLI takes over)."""
     if _apis.pid != os.getpid():  # a forked child does not share its parent's handles
         _apis.pid, _apis.handles = os.getpid(), {}
     key = (name, lang)  # one handle (one model in memory) for every page segmentation mode
