@@ -168,6 +168,10 @@ class LocalPool:
     def free(self) -> int:
         return self.capacity - sum(1 for w in self._workers if w.task is not None)
 
+    def alive(self) -> int:
+        """Worker processes started and not stopped."""
+        return len(self._workers)
+
     def submit(self, task: Task) -> None:
         worker = next((w for w in self._workers if w.task is None), None)
         if worker is None:

@@ -18,13 +18,19 @@ any goal (activities move between goals), or a looser title under the same
 goal when the descriptions agree. Goal numbers are never used: they change
 from year to year.
 
-The pipeline calls ``assign`` as reports finish, in whatever order the workers
-deliver them; those keys are provisional. ``save`` keys this run's reports again
-from the registry as it was at ``open``, in (year, period) order, rewrites the
-``goals`` and ``activities`` files whose keys changed, and saves the registry:
-the result does not depend on the order files were processed in. Reports found
-in OUTDIR with keys the registry does not know (an interrupted run, an output
-written before keys existed) are keyed the same way.
+A report is first written with provisional keys (``provisional_keys``): each
+title's own new key, minted from the title alone, without the registry. The
+worker that read the report gives them, so that it can encode the ``goals`` and
+``activities`` tables itself: matching is done once, in the main process, at the
+end. The pipeline hands every report it writes to ``KeyAssigner.provisional``;
+``save`` then keys this run's reports from the registry as it was at ``open``, in
+(year, period) order, rewrites the ``goals`` and ``activities`` files whose keys
+changed, and saves the registry: the result does not depend on the order files
+were processed in. A provisional key is the key the title gets when it is new,
+so only the files of goals matched to another wording (or another level) are
+written again. Reports found in OUTDIR that no save has keyed (an interrupted
+run), or with keys the registry does not know (an output written before keys
+existed), are keyed the same way.
 """
 from __future__ import annotations
 
@@ -36,9 +42,16 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from malrapport.normalize.registry import GOAL_TABLE, Registry, comparable, content_words
+from malrapport.normalize.registry import (
+    GOAL_TABLE,
+    Registry,
+    comparable,
+    content_words,
+    fold,
+    mint_key,
+)
 from malrapport.schemas.records import ReportRecord
-from malrapport.schemas.tables import read_table, rows_to_table, write_table_file
+from malrapport.schemas.tables import read_table, write_table_file
 
 # Tuned on samples/gold (tests/test_keys.py), scores of the comparable forms: the
 # goals reworded between years score 58, 65, 78 and 89; different goals under one
@@ -247,12 +260,29 @@ def _match_activities(reg: Registry, report: ReportItems, goal_keys: list[str]) 
     return out
 
 
-def record_to_items(report: ReportRecord) -> ReportItems:
-    goals = [GoalItem(g.level, g.title or g.title_raw or "", g.number, g.parent_number,
-                      [ActivityItem(a.title or a.title_raw or "", a.description)
-                       for a in g.activities], g.parent_ordinal)
-             for g in report.goals]
-    return ReportItems(report.report_id, report.municipality, report.year, report.period, goals)
+def provisional_keys(report: ReportRecord) -> ReportRecord:
+    """``report`` with a key for every goal and activity that has none: the key the
+    registry would mint for the title if it were new (``mint_key``), unique within the
+    report. ``report`` itself when nothing lacks a key."""
+    goals = report.goals
+    if all(g.goal_key and all(a.activity_key for a in g.activities) for g in goals):
+        return report
+    taken_goals = {g.goal_key for g in goals if g.goal_key}
+    taken_acts = {a.activity_key for g in goals for a in g.activities if a.activity_key}
+
+    def minted(key, kind, title, taken):
+        if key:
+            return key
+        key = mint_key(report.municipality, kind, title or "", taken)
+        taken.add(key)
+        return key
+
+    goal_keys, activity_keys = [], []
+    for g in goals:
+        goal_keys.append(minted(g.goal_key, g.level, g.title or g.title_raw, taken_goals))
+        activity_keys.append([minted(a.activity_key, "akt", a.title or a.title_raw, taken_acts)
+                              for a in g.activities])
+    return _with_keys(report, goal_keys, activity_keys)
 
 
 def _with_keys(report: ReportRecord, goal_keys, activity_keys) -> ReportRecord:
@@ -264,13 +294,12 @@ def _with_keys(report: ReportRecord, goal_keys, activity_keys) -> ReportRecord:
 
 
 class KeyAssigner:
-    """The pipeline's hook: ``open`` at the start of a run, ``assign`` each report
-    before it is written, ``save`` at the end."""
+    """The pipeline's hook: ``open`` at the start of a run, ``provisional`` for each
+    report before it is written, ``save`` at the end."""
 
     def __init__(self, outdir: Path, registry: Registry):
         self.outdir = outdir
         self.base = registry
-        self.live = registry.copy()
         self.run_ids: set[str] = set()
         # the key columns of the rows each assigned report is written with (key_rows),
         # so that ``save`` re-keys the run without reading its files back
@@ -282,11 +311,12 @@ class KeyAssigner:
     def open(cls, outdir: Path) -> "KeyAssigner":
         return cls(Path(outdir), Registry.load(Path(outdir)))
 
-    def assign(self, report: ReportRecord) -> ReportRecord:
-        goal_keys, activity_keys = key_report(self.live, record_to_items(report))
-        self.run_ids.add(report.report_id)
-        keyed = _with_keys(report, goal_keys, activity_keys)
-        self.written[report.report_id] = _packed(*key_rows(keyed))
+    def provisional(self, report: ReportRecord) -> ReportRecord:
+        """The report as it is written now: with its provisional keys (the worker's, or
+        ``provisional_keys`` here), noted for ``save``."""
+        keyed = provisional_keys(report)
+        self.run_ids.add(keyed.report_id)
+        self.written[keyed.report_id] = _packed(*key_rows(keyed))
         return keyed
 
     def forget(self, report_ids) -> None:
@@ -307,14 +337,14 @@ class KeyAssigner:
                     continue
                 into.update(k for k in keys if k)
 
-    def save(self) -> None:
+    def save(self, run=None) -> None:
         """Re-key this run's reports in (year, period) order and save the registry.
 
         A run that wrote nothing, on an OUTDIR whose reports were all keyed
         before, skips the work: a re-run of an unchanged archive stays fast.
         Reports keyed at an earlier save (``OUTDIR/goal_registry/.keyed-reports``)
-        are not looked at again; the others are read and keyed if the registry
-        does not know their keys.
+        are not looked at again; the others are read and keyed (``rekey_outdir``).
+        ``run``: as ``rekey_outdir`` takes it.
         """
         present = set(_report_ids(self.outdir))
         keyed = _keyed_ids(self.outdir)
@@ -322,7 +352,7 @@ class KeyAssigner:
             return  # (a run that wrote reports and was stopped before saving: _keyed_ids)
         if any(self.forgotten):
             self.base = _without_forgotten(self.outdir, self.base, self.run_ids, *self.forgotten)
-        rekey_outdir(self.outdir, self.base, self.run_ids, self.written, keyed or set(), present)
+        rekey_outdir(self.outdir, self.base, self.run_ids, self.written, keyed, present, run)
         _write_keyed_ids(self.outdir, present)
 
 
@@ -466,41 +496,78 @@ def _file_rows(outdir: Path, name: str, rid: str) -> list[dict]:
 
 
 def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str],
-                 written: dict[str, tuple] | None = None, keyed: set[str] = frozenset(),
-                 present: set[str] | None = None) -> Registry:
-    """Key the given reports, and any whose keys ``base`` does not know, in (year,
-    period) order from ``base``; rewrite their changed key columns; save the registry.
+                 written: dict[str, tuple] | None = None, keyed: set[str] | None = None,
+                 present: set[str] | None = None, run=None) -> Registry:
+    """Key the given reports, and the others no save has keyed, in (year, period)
+    order from ``base``; rewrite their changed key columns; save the registry.
 
-    ``written``: the packed key rows of reports at hand (``KeyAssigner.assign``), not
-    read again; ``keyed``: reports keyed at an earlier save, not looked at;
-    ``present``: the report_ids in OUTDIR (listed if not given). The others are
-    read and keyed when one of their goals has a key ``base`` does not know."""
+    ``written``: the packed key rows of reports at hand (``KeyAssigner.provisional``),
+    not read again; ``keyed``: reports keyed at an earlier save, not looked at (the
+    others in OUTDIR carry provisional keys: they are keyed); None when OUTDIR does not
+    say (an output of 0.4.0 or older), and then every report is read and keyed when
+    one of its goals has a key ``base`` does not know. ``present``: the report_ids in
+    OUTDIR (listed if not given). ``run(fn, jobs)``: runs ``fn(*job)`` for each job
+    and gives back the results in order (the pipeline's runs one municipality on each
+    of its workers); in this process when not given."""
     written = written or {}
     present = set(_report_ids(outdir)) if present is None else present
     rows: dict[str, tuple[dict, list[dict], list[dict]]] = {}
     for rid in set(report_ids) & present:
         if rid in written:
             rows[rid] = _unpacked(written[rid])
-    for rid in sorted(present - set(rows) - (set(keyed) - set(report_ids))):
+    for rid in sorted(present - set(rows) - (set(keyed or ()) - set(report_ids))):
         goal_rows = _file_rows(outdir, "goals", rid)
-        if rid in report_ids or any(r["goal_key"] not in base.goals for r in goal_rows):
+        if (rid in report_ids or keyed is not None
+                or any(r["goal_key"] not in base.goals for r in goal_rows)):
             head = _file_rows(outdir, "reports", rid)
             if head:
                 rows[rid] = (head[0], goal_rows, _file_rows(outdir, "activities", rid))
     targets = sorted(rows, key=lambda rid: _report_order(rows[rid][0]))
     if not targets:
         return base
-    reg = base.copy()
+    towns: dict[str, list[str]] = {}
     for rid in targets:
-        head, goal_rows, act_rows = rows[rid]
+        towns.setdefault(fold(rows[rid][0]["municipality"] or ""), []).append(rid)
+    jobs = sorted(((outdir, _town_part(base, town), [(rid, rows[rid]) for rid in rids])
+                   for town, rids in towns.items()), key=lambda job: -len(job[2]))
+    parts = (run or _run_here)(key_municipality, jobs)
+    reg = Registry(
+        goals={k: e for k, e in base.goals.items() if fold(e.municipality or "") not in towns},
+        activities={k: e for k, e in base.activities.items()
+                    if fold(e.municipality or "") not in towns})
+    for part in parts:
+        reg.goals.update(part.goals)
+        reg.activities.update(part.activities)
+    reg.save(outdir)
+    return reg
+
+
+def key_municipality(outdir: Path, reg: Registry, reports: list[tuple[str, tuple]]) -> Registry:
+    """One municipality's reports, (report_id, (report row, goal rows, activity rows))
+    in (year, period) order, keyed from ``reg`` (its part of the registry, which
+    learns them) and their files rewritten where the keys changed. A job that runs
+    in a worker: keys of one municipality depend only on its own part of the
+    registry (a new key is unique among them: it is named by the municipality)."""
+    for rid, (head, goal_rows, act_rows) in reports:
         items, links = rows_to_items(head, goal_rows, act_rows)
         goal_keys, activity_keys = key_report(reg, items)
         if _changed(goal_rows, act_rows, links, goal_keys, activity_keys):
-            full_goals, full_acts = _file_rows(outdir, "goals", rid), _file_rows(outdir, "activities", rid)
-            _, links = rows_to_items(head, full_goals, full_acts)
-            _rewrite(outdir, rid, full_goals, full_acts, links, goal_keys, activity_keys)
-    reg.save(outdir)
+            _rewrite(outdir, rid, act_rows, links, goal_keys, activity_keys)
     return reg
+
+
+def _town_part(reg: Registry, town: str) -> Registry:
+    """A copy of the entries of one (folded) municipality."""
+    import copy
+
+    return copy.deepcopy(Registry(
+        goals={k: e for k, e in reg.goals.items() if fold(e.municipality or "") == town},
+        activities={k: e for k, e in reg.activities.items()
+                    if fold(e.municipality or "") == town}))
+
+
+def _run_here(fn, jobs: list[tuple]) -> list:
+    return [fn(*job) for job in jobs]
 
 
 def _changed(goal_rows, act_rows, links, goal_keys, activity_keys) -> bool:
@@ -562,12 +629,48 @@ def rows_to_items(report: dict, goal_rows: list[dict], act_rows: list[dict]):
     return items, links
 
 
-def _rewrite(outdir, rid, goal_rows, act_rows, links, goal_keys, activity_keys) -> None:
-    new_goals = [dict(g, goal_key=k) for g, k in zip(goal_rows, goal_keys)]
-    ordered = sorted(act_rows, key=_activity_order)  # the order rows_to_items linked them in
-    new_acts = [dict(a, goal_key=goal_keys[link[0]], activity_key=activity_keys[link[0]][link[1]])
-                if link else a for a, link in zip(ordered, links)]
-    if new_goals != goal_rows:
-        write_table_file(outdir, "goals", rid, rows_to_table("goals", new_goals))
-    if new_acts != ordered:
-        write_table_file(outdir, "activities", rid, rows_to_table("activities", new_acts))
+def _rewrite(outdir, rid, act_rows, links, goal_keys, activity_keys) -> None:
+    """The report's ``goals`` and ``activities`` files with the new keys: their tables
+    read back and only the key columns replaced, activities in the order
+    ``rows_to_items`` linked them in (``act_rows``: the activity rows in file order,
+    as keyed). A file whose keys are the same is left as it is."""
+    goals = _file_table(outdir, "goals", rid)
+    if goals is not None:
+        _replace_columns(outdir, "goals", rid, goals, {"goal_key": list(goal_keys)})
+    acts = _file_table(outdir, "activities", rid)
+    if acts is not None:
+        order = sorted(range(len(act_rows)), key=lambda i: _activity_order(act_rows[i]))
+        if order != list(range(len(order))):
+            import pyarrow as pa
+
+            acts = acts.take(pa.array(order, pa.int64()))
+        old_goal, old_act = (acts.column(c).to_pylist() for c in ("goal_key", "activity_key"))
+        new_goal = [goal_keys[link[0]] if link else g for g, link in zip(old_goal, links)]
+        new_act = [activity_keys[link[0]][link[1]] if link else a
+                   for a, link in zip(old_act, links)]
+        _replace_columns(outdir, "activities", rid, acts,
+                         {"goal_key": new_goal, "activity_key": new_act})
+
+
+def _file_table(outdir: Path, name: str, rid: str):
+    """One report's file of a table as an Arrow table (an older schema version
+    upgraded), or None when it has none."""
+    import pyarrow.parquet as pq
+    from malrapport.schemas.tables import TABLES, _upgrade, _with_version
+
+    path = Path(outdir) / name / f"{rid}.parquet"
+    if not path.exists():
+        return None
+    return _upgrade(pq.ParquetFile(path).read(), _with_version(TABLES[name]))
+
+
+def _replace_columns(outdir, name, rid, table, columns: dict[str, list]) -> None:
+    """Write ``table`` with ``columns`` replaced, unless they hold those values already."""
+    import pyarrow as pa
+
+    if all(table.column(c).to_pylist() == v for c, v in columns.items()):
+        return
+    for column, values in columns.items():
+        i = table.schema.get_field_index(column)
+        table = table.set_column(i, table.schema.field(i), pa.array(values, pa.string()))
+    write_table_file(outdir, name, rid, table)

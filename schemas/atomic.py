@@ -6,6 +6,7 @@ The new file gets the permissions the target had, or an ordinary file's under th
 process's umask (``mkstemp`` alone would make it 0600)."""
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -37,6 +38,42 @@ def replacing(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+_SERIAL = itertools.count()
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    """``data`` as ``target``, whole or not at all, like ``replacing``, in fewer system
+    calls (the main process writes seven files a report): the temporary file is
+    created with the right permissions and written through the descriptor that
+    created it. A name already taken (left by a process that had this pid) falls
+    back to ``replacing``."""
+    target = Path(target)
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None  # created 0o666 less the umask: DEFAULT_MODE
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{next(_SERIAL)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except FileExistsError:
+        with replacing(target) as other:
+            other.write_bytes(data)
+        return
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if mode is not None:
+                os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -1,15 +1,13 @@
 """Writing one report's rows (or one failure) into OUTDIR, file by file, atomically.
 
 A worker process can make a report's tables itself (``encode_report``): the
-Parquet bytes of the tables without keys and the Arrow tables of ``goals`` and
-``activities``, whose keys only the main process gives out. ``write_report``
-then writes those, with the keys filled in, instead of converting the report
-again: the files are byte for byte the same (tests/test_pipeline.py checks it).
+Parquet bytes of every table, the provisional keys (normalize/keys.py) included.
+``write_report`` then writes those bytes instead of converting the report again:
+the files are byte for byte the same (tests/test_pipeline.py checks it).
 """
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,31 +63,25 @@ def error_stem(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
-# the tables whose rows carry goal or activity keys, given out in the main process
-KEYED_TABLES = ("goals", "activities")
 PARQUET_OPTIONS = {"compression": "zstd"}  # as tables.write_table_file writes
 
 
 @dataclass
 class EncodedReport:
-    """A report's tables as a worker made them, before keys were given out."""
+    """A report's tables as a worker made them."""
 
     source: ReportRecord  # the record encoded: only that one is written from these
     extractor_version: str
     files: dict[str, bytes] = field(default_factory=dict)  # table → Parquet bytes
-    keyed: dict[str, object] = field(default_factory=dict)  # goals/activities → pa.Table
 
     def fits(self, report: ReportRecord, extractor_version: str) -> bool:
-        """``report`` is the record encoded, keys aside."""
-        return (extractor_version == self.extractor_version
-                and report.report_id == self.source.report_id
-                and len(report.goals) == len(self.source.goals)
-                and all(len(a.activities) == len(b.activities)
-                        for a, b in zip(report.goals, self.source.goals)))
+        """``report`` is the record encoded (not one changed since, by corrections or
+        keys), for this extractor version."""
+        return report is self.source and extractor_version == self.extractor_version
 
 
 def encode_report(report: ReportRecord, extractor_version: str) -> EncodedReport:
-    """In a worker: the report's rows, Parquet-encoded where they carry no key."""
+    """In a worker: the Parquet bytes of every table of the report's rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     from malrapport.schemas.convert import report_to_rows
@@ -97,41 +89,21 @@ def encode_report(report: ReportRecord, extractor_version: str) -> EncodedReport
     rows = report_to_rows(report, extractor_version)
     out = EncodedReport(report, extractor_version)
     for name in REPORT_TABLES:
-        table = rows_to_table(name, rows[name])
-        if name in KEYED_TABLES:
-            out.keyed[name] = table
-            continue
         sink = pa.BufferOutputStream()
-        pq.write_table(table, sink, **PARQUET_OPTIONS)
+        pq.write_table(rows_to_table(name, rows[name]), sink, **PARQUET_OPTIONS)
         out.files[name] = sink.getvalue().to_pybytes()
     return out
 
 
-def _with_keys(name: str, table, report: ReportRecord):
-    """The worker's ``goals`` or ``activities`` table with the report's keys."""
-    import pyarrow as pa
-
-    if name == "goals":
-        columns = {"goal_key": [g.goal_key for g in report.goals]}
-    else:
-        acts = [(g, a) for g in report.goals for a in g.activities]
-        columns = {"activity_key": [a.activity_key for _, a in acts],
-                   "goal_key": [g.goal_key for g, _ in acts]}
-    for column, values in columns.items():
-        i = table.schema.get_field_index(column)
-        values = [unicodedata.normalize("NFC", v) if v and v.strip() else None
-                  for v in values]  # as report_to_rows and rows_to_table store them
-        table = table.set_column(i, table.schema.field(i), pa.array(values, pa.string()))
-    return table
-
-
 def _write_bytes(outdir: Path, name: str, stem: str, data: bytes) -> None:
-    from malrapport.schemas.atomic import replacing
+    from malrapport.schemas.atomic import write_bytes
 
     folder = Path(outdir) / name
-    folder.mkdir(parents=True, exist_ok=True)
-    with replacing(folder / f"{stem}.parquet") as tmp:
-        tmp.write_bytes(data)
+    try:
+        write_bytes(folder / f"{stem}.parquet", data)
+    except FileNotFoundError:  # the table's folder is gone (removed during the run)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_bytes(folder / f"{stem}.parquet", data)
 
 
 def write_report(outdir: Path, report: ReportRecord, extractor_version: str,
@@ -139,7 +111,8 @@ def write_report(outdir: Path, report: ReportRecord, extractor_version: str,
     """Every table file of the report, ``reports`` last; then the file's errors row goes.
 
     ``encoded``: the report's tables as a worker made them (``encode_report``), written
-    with ``report``'s keys when it fits ``report``; else the report is converted here.
+    as they are when they are ``report``'s (``EncodedReport.fits``); else the report is
+    converted here.
     On an OSError (a full disk, a folder turned read-only) the report's files are
     removed again before the error is raised, so that OUTDIR holds the report whole
     or not at all (its earlier version, if any, is gone too: the next run writes it)."""
@@ -154,11 +127,8 @@ def write_report(outdir: Path, report: ReportRecord, extractor_version: str,
         for name in REPORT_TABLES:
             if encoded is None:
                 write_table_file(outdir, name, report.report_id, rows_to_table(name, rows[name]))
-            elif name in encoded.files:
-                _write_bytes(outdir, name, report.report_id, encoded.files[name])
             else:
-                write_table_file(outdir, name, report.report_id,
-                                 _with_keys(name, encoded.keyed[name], report))
+                _write_bytes(outdir, name, report.report_id, encoded.files[name])
     except OSError:
         for name in reversed(REPORT_TABLES):
             try:

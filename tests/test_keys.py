@@ -7,16 +7,17 @@ import datetime as dt
 import json
 import os
 import random
+import tempfile
 import re
 from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from conftest import GOLD, load_gold
 from malrapport.evaluate import _match_by_title, _match_goals, _under
 from malrapport.normalize.keys import KeyAssigner, similarity
-from malrapport.normalize.registry import Registry
 from malrapport.schemas.output import write_report
 from malrapport.schemas.records import ActivityRecord, GoalRecord, ReportRecord
 
@@ -146,10 +147,14 @@ def gold_record(stem: str) -> ReportRecord:
 
 
 def run_keyer(outdir: Path, stems: list[str]) -> None:
-    """What the pipeline does: open, assign and write each report, save."""
+    """What the pipeline does: open, write each report with its provisional keys, save."""
+    write_and_save(outdir, [gold_record(stem) for stem in stems])
+
+
+def write_and_save(outdir: Path, reports: list[ReportRecord]) -> None:
     keys = KeyAssigner.open(outdir)
-    for stem in stems:
-        write_report(outdir, keys.assign(gold_record(stem)), "test")
+    for record in reports:
+        write_report(outdir, keys.provisional(record), "test")
     keys.save()
 
 
@@ -181,6 +186,42 @@ def test_keys_do_not_depend_on_the_order_reports_finish_in(tmp_path):
         a = pd.read_parquet(tmp_path / "sorted" / name)
         b = pd.read_parquet(tmp_path / "random" / name)
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_keying_one_municipality_per_job_gives_the_keys_of_one_pass(tmp_path):
+    """``save`` keys each municipality as a job of its own (the pipeline runs them on
+    its workers): sent as a worker gets them (pickled), they give what one pass over
+    every report gives."""
+    import pickle
+
+    from malrapport.normalize import keys as keys_module
+
+    def one_pass(fn, jobs):
+        outdir = jobs[0][0]
+        whole = keys_module.Registry()
+        for job in jobs:
+            whole.goals.update(job[1].goals)
+            whole.activities.update(job[1].activities)
+        reports = sorted((r for job in jobs for r in job[2]),
+                         key=lambda r: keys_module._report_order(r[1][0]))
+        return [fn(outdir, whole, reports)] + [keys_module.Registry()] * (len(jobs) - 1)
+
+    seen = []
+
+    def as_jobs(fn, jobs):
+        seen.append(len(jobs))
+        return [fn(*pickle.loads(pickle.dumps(job))) for job in jobs]
+
+    for name, run in (("jobs", as_jobs), ("one", one_pass)):
+        keys = KeyAssigner.open(tmp_path / name)
+        for stem in STEMS:
+            write_report(tmp_path / name, keys.provisional(gold_record(stem)), "test")
+        keys.save(run=run)
+    assert seen == [len({load_gold(s)["report"]["municipality"] for s in STEMS})] == [3]
+    assert keys_by_gold(tmp_path / "jobs") == keys_by_gold(tmp_path / "one")
+    for name in ("goal_registry", "activity_registry"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "jobs" / name),
+                                      pd.read_parquet(tmp_path / "one" / name))
 
 
 def test_a_later_run_joins_the_keys_already_given_out(tmp_path):
@@ -243,8 +284,23 @@ def goal(number, title, level="ks", parent=None, acts=()) -> GoalRecord:
 
 
 def keyed(reports: list[ReportRecord]) -> list[ReportRecord]:
-    reg = KeyAssigner(Path("/nonexistent"), Registry())
-    return [reg.assign(r) for r in reports]
+    """The reports with the keys a run gives them: written, saved, read back."""
+    from dataclasses import replace
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        write_and_save(out, reports)
+        got = []
+        for r in reports:
+            goal_keys = iter(pq.read_table(out / "goals" / f"{r.report_id}.parquet")
+                             .column("goal_key").to_pylist())
+            act_keys = iter(pq.read_table(out / "activities" / f"{r.report_id}.parquet")
+                            .column("activity_key").to_pylist())
+            got.append(replace(r, goals=tuple(
+                replace(g, goal_key=next(goal_keys), activities=tuple(
+                    replace(a, activity_key=next(act_keys)) for a in g.activities))
+                for g in r.goals)))
+        return got
 
 
 KF = goal("3.4", "Ånge ska år 2040 ha 11 000 invånare.", level="kf")
@@ -342,6 +398,54 @@ def test_an_activity_keeps_its_key_when_it_moves_to_another_goal():
     assert a.goals[0].activities[0].activity_key == b.goals[0].activities[0].activity_key
 
 
+def test_the_same_activity_under_another_goal_years_later_is_a_new_activity():
+    act = ("Inventera kommunens lokaler", None)
+    a, b = keyed([
+        report("a", 2020, [goal("1", "Lokalerna ska användas effektivt.", acts=[act]),
+                           goal("2", "Energianvändningen ska minska.")]),
+        report("b", 2025, [goal("1", "Lokalerna ska användas effektivt."),
+                           goal("2", "Energianvändningen ska minska.", acts=[act])])])
+    assert [g.goal_key for g in a.goals] == [g.goal_key for g in b.goals]
+    old, new = a.goals[0].activities[0].activity_key, b.goals[1].activities[0].activity_key
+    assert new == f"{old}-2"
+
+
+def test_provisional_keys_are_each_title_s_new_key_and_unique_within_the_report():
+    """What a report is first written with (in the worker): no registry is asked."""
+    from malrapport.normalize.keys import provisional_keys
+    from malrapport.normalize.registry import mint_key
+
+    twice = goal("2", "Lokalerna ska användas effektivt.", acts=[("Inventera", None)] * 2)
+    r = provisional_keys(report("a", 2024, [KF, twice, twice]))
+    first = mint_key("Ånge kommun", "ks", twice.title, set())
+    assert first.startswith("ange-ks-lokalerna-anvandas-effektivt-")
+    assert [g.goal_key for g in r.goals[1:]] == [first, f"{first}-2"]
+    acts = [a.activity_key for g in r.goals for a in g.activities]
+    assert len(set(acts)) == 4 and acts[0] == mint_key("Ånge kommun", "akt", "Inventera", set())
+    assert provisional_keys(r) is r  # keys it has are kept
+
+
+def test_a_report_an_interrupted_run_wrote_is_keyed_again_even_with_known_keys(tmp_path):
+    """An interrupted run saves no keys; its reports carry provisional keys, which can
+    be keys the registry knows (here the activity's, which the registry would not give
+    it: it stands under another goal five years later). The next save keys them."""
+    act = ("Inventera kommunens lokaler", None)
+    a = report("a", 2020, [goal("1", "Lokalerna ska användas effektivt.", acts=[act]),
+                           goal("2", "Energianvändningen ska minska.")])
+    b = report("b", 2025, [goal("1", "Lokalerna ska användas effektivt."),
+                           goal("2", "Energianvändningen ska minska.", acts=[act])])
+    write_and_save(tmp_path, [a])
+    keys = KeyAssigner.open(tmp_path)
+    write_report(tmp_path, keys.provisional(b), "test")  # and no save: interrupted
+    registry = pd.read_parquet(tmp_path / "activity_registry")
+    written = pd.read_parquet(tmp_path / "activities" / "b.parquet").activity_key.tolist()
+    assert written == registry.activity_key.tolist()  # known to the registry
+    KeyAssigner.open(tmp_path).save()
+    want = keyed([a, b])[1].goals[1].activities[0].activity_key
+    assert pd.read_parquet(tmp_path / "activities" / "b.parquet").activity_key.tolist() == [want]
+    assert want == f"{written[0]}-2"
+
+
 def test_a_reworded_activity_with_the_same_description_keeps_its_key():
     desc = "Två föreläsningar för all personal om kost, sömn och återhämtning under våren."
     g = "Ånge kommun ska stimulera till utveckling av hälsofrämjande arbetsplatser."
@@ -383,7 +487,7 @@ def test_the_key_rows_kept_in_memory_are_the_rows_written(tmp_path):
     keys = KeyAssigner.open(tmp_path)
     blank = replace_title(gold_record("ange-2024-t3"), "   ", "Cafe\u0301 och bibliotek")
     for record in [gold_record(s) for s in STEMS] + [blank]:
-        keyed = keys.assign(record)
+        keyed = keys.provisional(record)
         write_report(tmp_path, keyed, "test")
         head, goals, acts = key_rows(keyed)
         rid = keyed.report_id

@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -241,29 +242,35 @@ def test_the_pool_replaces_a_crashed_worker_and_a_killed_one():
 
 
 def test_the_tables_a_worker_makes_are_the_files_the_main_process_would_write(tmp_path):
-    """Workers encode a report's tables (schemas/output.encode_report); written with the
-    keys given out in the main process they are byte for byte what converting the keyed
-    report there writes."""
+    """Workers key a report provisionally and encode its tables (extract/worker_tables.py);
+    written as they are, they are byte for byte what converting the report in the main
+    process writes, and the main process keeps the worker's keys."""
+    from malrapport.extract.executors import extractor_version
     from malrapport.extract.jobs import scan_file
     from malrapport.extract.options import ExtractOptions
+    from malrapport.extract.worker_tables import finished_records, with_tables
     from malrapport.normalize.keys import KeyAssigner
     from malrapport.normalize.registry import Registry
-    from malrapport.schemas.output import REPORT_TABLES, encode_report, write_report
+    from malrapport.schemas.output import REPORT_TABLES, write_report
 
     keys = KeyAssigner(tmp_path / "a", Registry())
     compared = 0
     for pdf in sorted(DIGITAL.glob("*.pdf")):
-        scan = scan_file(pdf, pdf.name, ExtractOptions(), True)
-        for record in scan.report if isinstance(scan.report, list) else [scan.report]:
-            encoded = encode_report(record, "test")
-            keyed = keys.assign(record)
-            assert any(g.goal_key for g in keyed.goals)
+        made = with_tables(scan_file, (pdf, pdf.name, ExtractOptions(), True), extractor_version())
+        for record in finished_records(made.value):
+            encoded = made.tables[record.report_id]
+            keyed = keys.provisional(record)
+            assert keyed is record and all(g.goal_key for g in keyed.goals)
+            assert all(a.activity_key for g in keyed.goals for a in g.activities)
             write_report(tmp_path / "a", keyed, "test")
             write_report(tmp_path / "b", keyed, "test", encoded=encoded)
             for name in REPORT_TABLES:
                 file = Path(name) / f"{record.report_id}.parquet"
                 assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
                 compared += 1
+            # a record changed since the worker encoded it is converted again
+            changed = replace(keyed, title="Ändrad")
+            assert not encoded.fits(changed, extractor_version())
     assert compared == len(REPORT_TABLES) * len(list(DIGITAL.glob("*.pdf")))
 
 
