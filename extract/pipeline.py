@@ -250,7 +250,7 @@ class _Batch:
             for outcome in self.pool.poll(POLL_SECONDS):
                 self._handle(outcome)
             # the freed workers get their next jobs before the reports are written: a
-            # worker otherwise waited for each write (5-15 ms a report, 3% of a digital run)
+            # worker otherwise waited for each write (5-15 ms a born-digital report)
             self._fill(files)
             self._write_finished()
             self._enforce_timeout()

@@ -21,8 +21,8 @@ from year to year.
 A report is first written with provisional keys (``provisional_keys``): each
 title's own new key, minted from the title alone, without the registry. The
 worker that read the report gives them, so that it can encode the ``goals`` and
-``activities`` tables itself: matching is done once, in the main process, at the
-end. The pipeline hands every report it writes to ``KeyAssigner.provisional``;
+``activities`` tables itself: matching is done once, at the end, one
+municipality per job (the pipeline runs them on its workers). The pipeline hands every report it writes to ``KeyAssigner.provisional``;
 ``save`` then keys this run's reports from the registry as it was at ``open``, in
 (year, period) order, rewrites the ``goals`` and ``activities`` files whose keys
 changed, and saves the registry: the result does not depend on the order files
