@@ -347,22 +347,22 @@ def test_a_full_disk_stops_the_batch_cleanly_and_a_rerun_finishes(tmp_path):
 def test_a_write_failing_inside_a_report_leaves_no_part_of_it(tmp_path, monkeypatch):
     """The injected ENOSPC at the real write (no tmpfs needed): the report being written
     loses the files it had, the others are whole, a re-run gives the clean output."""
-    import malrapport.schemas.output as output
-    from malrapport.schemas import tables
+    from malrapport.schemas import atomic
 
     inputs = _inputs(tmp_path, 3)
     clean = tmp_path / "clean"
     assert _extract(inputs, "-o", clean, "--ocr", "never", "--workers", "1").returncode == 0
     calls = {"activities": 0}
+    write_bytes = atomic.write_bytes  # how the main process writes the tables workers encoded
 
-    def full_disk(outdir, name, stem, table):
-        if name == "activities":
-            calls[name] += 1
-            if calls[name] == 2:  # the second report: its goals file is written already
+    def full_disk(target, data):
+        if target.parent.name == "activities":
+            calls["activities"] += 1
+            if calls["activities"] == 2:  # the second report: its goals file is written already
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return tables.write_table_file(outdir, name, stem, table)
+        return write_bytes(target, data)
 
-    monkeypatch.setattr(output, "write_table_file", full_disk)
+    monkeypatch.setattr(atomic, "write_bytes", full_disk)
     out = tmp_path / "out"
     code, err = _main(["extract", str(inputs), "-o", str(out), "--ocr", "never", "--workers", "1",
                        "--quiet"])
