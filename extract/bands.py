@@ -10,8 +10,6 @@ table below a band; read alone, a band changes nothing else.
 """
 from __future__ import annotations
 
-import dataclasses
-
 from PIL import Image
 
 from malrapport.extract import inverted, render, tesseract
@@ -86,8 +84,7 @@ def reread(words: tuple[PixelWord, ...], pimg: render.PageImage, small: Image.Im
         for band in refined(image, (box[0] - ox, box[1] - oy, box[2] - ox, box[3] - oy), pimg.dpi):
             on_page = (band[0] + ox, band[1] + oy, band[2] + ox, band[3] + oy)
             blocks = 1 + max((w.block for w in words), default=0)  # its own lines
-            again = tuple(dataclasses.replace(w, left=w.left + ox, top=w.top + oy, block=w.block + blocks)
-                          for w in read_alone(image, band, pimg.dpi, options))
+            again = tesseract.shifted(read_alone(image, band, pimg.dpi, options), ox, oy, blocks)
             words = replaced(words, on_page, again)
     return words
 
@@ -111,5 +108,4 @@ def read_alone(image: Image.Image, band: Box, dpi: float, options: ExtractOption
     strip, (sx, sy) = inverted.lightened(image, band, dpi)
     result = tesseract.image_to_words(strip, lang=options.lang, dpi=round(dpi), psm=BAND_PSM,
                                       timeout=options.timeout)
-    return tuple(w for w in (dataclasses.replace(w, left=w.left + sx, top=w.top + sy) for w in result.words)
-                 if _in_box(w, band))
+    return tuple(w for w in tesseract.shifted(result.words, sx, sy) if _in_box(w, band))

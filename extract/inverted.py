@@ -5,7 +5,7 @@ Tesseract reads white-on-dark text only through its own inverted second try, and
 loses words of it (a goals table's ``Bedömning`` header, and with it the table).
 Turning the band in the whole page image instead changes how tesseract cuts the
 rest of the page into blocks (rows of the table below it came back shuffled), so
-the page is read as it is and each band once more alone (``ocr._reread_bands``).
+the page is read as it is and each band once more alone (``bands.reread``).
 
 A band is found on a reduced copy of the page: rows holding an unbroken dark run
 of an inch or more, together thicker than a rule and thinner than an inch; across
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
+
+from malrapport.extract.pixels import grey_quantile
 
 DARK = 0.55  # darker than this share of the paper's brightness: fill
 MIN_RUN_IN = 1.0  # a band row holds an unbroken dark run at least this long
@@ -53,17 +55,11 @@ def _runs(flags: np.ndarray, bridge: int = 0) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist()))
 
 
-def _quantile(a: np.ndarray, q: float) -> float:
-    """The ``q`` quantile of an 8-bit image's pixels (a histogram: no sort)."""
-    counts = np.cumsum(np.bincount(a.ravel(), minlength=256))
-    return float(np.searchsorted(counts, q * counts[-1]))
-
-
 def dark_bands(small: Image.Image, small_dpi: float, scale: float) -> list[Box]:
     """The bands of a reduced page image ``small`` (at ``small_dpi``), as boxes in the
     pixels of the image ``scale`` times its size."""
     a = np.asarray(small)
-    dark = a < _quantile(a[::4, ::4], 0.9) * DARK  # the paper, from every 16th pixel
+    dark = a < grey_quantile(a[::4, ::4], 0.9) * DARK  # the paper, from every 16th pixel
     min_run = MIN_RUN_IN * small_dpi
     band_rows = dark.sum(axis=1) >= min_run  # needed for a run that long; cheap
     if band_rows.any():

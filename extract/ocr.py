@@ -128,8 +128,7 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
     result = tesseract.image_to_words(payload, lang=options.lang, dpi=round(pimg.dpi), timeout=options.timeout)
     words = result.words
     if offset != (0, 0):
-        dx, dy = offset
-        words = tuple(dataclasses.replace(w, left=w.left + dx, top=w.top + dy) for w in words)
+        words = tesseract.shifted(words, *offset)
     read = (payload, offset) if isinstance(payload, Image.Image) else None
     words = bands.reread(words, pimg, small, skew, rotate_image, read, options)
     return _Reading(words, result.note, pimg.px_size, turned, skew, rotate_image)

@@ -425,10 +425,10 @@ class _Batch:
 
     @staticmethod
     def _encoded(f: _File, report):
-        """The tables the worker made of exactly this record (not of one changed since,
-        by corrections), or None: write_report converts it then."""
-        tables = f.tables.pop(getattr(report, "report_id", None), None)
-        return tables if tables is not None and tables.source is report else None
+        """The tables the worker made of this report, or None. write_report writes them
+        only when they are of exactly this record (``EncodedReport.fits``: not one
+        changed since, by corrections), and converts the record otherwise."""
+        return f.tables.pop(getattr(report, "report_id", None), None)
 
     def _drop_other_parts(self, f: _File, keep: list[str]) -> None:
         """What an earlier reading of the same file left under other report_ids (one

@@ -68,16 +68,19 @@ def _ink(img: Image.Image, margin: float = INK_MARGIN) -> np.ndarray:
 
 
 def _paper(a: np.ndarray) -> float:
-    """The paper's grey: the 90th percentile of the page's grey levels (by histogram;
-    Pillow's of the 8-bit grey page counts ten times as fast as ``np.bincount``: 3 ms
-    instead of 30 at 300 dpi)."""
-    if not a.size:
-        return 255.0
+    """The paper's grey: the 90th percentile of the page's grey levels."""
+    return grey_quantile(a, 0.9) if a.size else 255.0
+
+
+def grey_quantile(a: np.ndarray, q: float) -> float:
+    """The ``q`` quantile of an 8-bit grey image's pixels, by histogram (no sort;
+    Pillow's histogram of a 2-D array counts ten times as fast as ``np.bincount``:
+    3 ms instead of 30 a page at 300 dpi)."""
     if a.dtype == np.uint8 and a.ndim == 2:
         counts = np.cumsum(Image.fromarray(a).histogram())
     else:
         counts = np.bincount(a.ravel(), minlength=256).cumsum()
-    return float(np.searchsorted(counts, 0.9 * counts[-1]))
+    return float(np.searchsorted(counts, q * counts[-1]))
 
 
 RUN_CHUNK = 256  # rows looked at together: bounds the temporary arrays

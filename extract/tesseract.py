@@ -52,6 +52,7 @@ worker processes, one page each, not from OpenMP threads fighting over the cores
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import io
 import logging
@@ -106,6 +107,13 @@ class PixelWord:
     block: int
     par: int
     line: int
+
+
+def shifted(words, dx: int, dy: int, blocks: int = 0) -> tuple[PixelWord, ...]:
+    """``words`` moved by (dx, dy) pixels (read in a cut-out, placed in the image it was
+    cut from), their block numbers raised by ``blocks``."""
+    return tuple(dataclasses.replace(w, left=w.left + dx, top=w.top + dy, block=w.block + blocks)
+                 for w in words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -484,15 +484,10 @@ def _unpacked(packed: tuple) -> tuple[dict, list[dict], list[dict]]:
 
 
 def _file_rows(outdir: Path, name: str, rid: str) -> list[dict]:
-    """The rows of one report's file of a table (older schema versions upgraded);
-    none when it has no file."""
-    import pyarrow.parquet as pq
-    from malrapport.schemas.tables import TABLES, _upgrade, _with_version
-
-    path = Path(outdir) / name / f"{rid}.parquet"
-    if not path.exists():
-        return []
-    return _upgrade(pq.ParquetFile(path).read(), _with_version(TABLES[name])).to_pylist()
+    """The rows of one report's file of a table (``_file_table``); none when it has
+    no file."""
+    table = _file_table(outdir, name, rid)
+    return [] if table is None else table.to_pylist()
 
 
 def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str],
@@ -528,7 +523,8 @@ def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str],
     towns: dict[str, list[str]] = {}
     for rid in targets:
         towns.setdefault(fold(rows[rid][0]["municipality"] or ""), []).append(rid)
-    jobs = sorted(((outdir, _town_part(base, town), [(rid, rows[rid]) for rid in rids])
+    parts = base.parts(towns)
+    jobs = sorted(((outdir, parts[town], [(rid, rows[rid]) for rid in rids])
                    for town, rids in towns.items()), key=lambda job: -len(job[2]))
     parts = (run or _run_here)(key_municipality, jobs)
     reg = Registry(
@@ -556,16 +552,6 @@ def key_municipality(outdir: Path, reg: Registry, reports: list[tuple[str, tuple
     return reg
 
 
-def _town_part(reg: Registry, town: str) -> Registry:
-    """A copy of the entries of one (folded) municipality."""
-    import copy
-
-    return copy.deepcopy(Registry(
-        goals={k: e for k, e in reg.goals.items() if fold(e.municipality or "") == town},
-        activities={k: e for k, e in reg.activities.items()
-                    if fold(e.municipality or "") == town}))
-
-
 def _run_here(fn, jobs: list[tuple]) -> list:
     return [fn(*job) for job in jobs]
 
@@ -579,13 +565,6 @@ def _changed(goal_rows, act_rows, links, goal_keys, activity_keys) -> bool:
                                                             activity_keys[link[0]][link[1]]):
             return True
     return False
-
-
-def _by_report(rows: list[dict]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for row in rows:
-        out.setdefault(row["report_id"], []).append(row)
-    return out
 
 
 def _report_order(report: dict) -> tuple:

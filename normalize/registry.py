@@ -162,6 +162,14 @@ class Registry:
     def copy(self) -> "Registry":
         return copy.deepcopy(self)
 
+    def parts(self, towns) -> dict[str, "Registry"]:
+        """For each folded municipality of ``towns``, a copy of its entries (from the
+        index the registry keeps by municipality: one pass over the entries)."""
+        goals = _by_municipality(self.goals, self._goal_index)
+        acts = _by_municipality(self.activities, self._activity_index)
+        return {town: copy.deepcopy(Registry(dict(goals.get(town, {})), dict(acts.get(town, {}))))
+                for town in towns}
+
     def goals_of(self, municipality: str | None, level: str | None = None) -> list[GoalEntry]:
         """The municipality's goals, of one level or (``None``) of all, in registry order."""
         part = _by_municipality(self.goals, self._goal_index).get(fold(municipality or ""), {})
