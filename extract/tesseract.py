@@ -452,15 +452,47 @@ class _TesserocrApi:
         api.SetSourceResolution(dpi)
         return pixels
 
-    def recognize(self, image: Image.Image, dpi: int, timeout: float) -> str | None:
+    def words(self, image: Image.Image, dpi: int, timeout: float) -> tuple[PixelWord, ...] | None:
+        """The page's words, as ``parse_tsv`` gives them from the TSV; None when the
+        deadline (``timeout`` seconds) passed first."""
         api = self._api
         try:
             pixels = self._set_image(image, dpi)  # noqa: F841 (alive until Clear)
             if not api.Recognize(timeout=max(1, int(timeout * 1000))):
                 return None
-            return api.GetTSVText(0)
+            return self._iterated_words()
         finally:
             api.Clear()  # drop the image and the results; the model stays loaded
+
+    def _iterated_words(self) -> tuple[PixelWord, ...]:
+        """The words of the last recognition, walked as tesseract's ``GetTSVText`` walks
+        them: the same boxes, confidences (to its six decimals), texts, and block,
+        paragraph and line numbers. Building the TSV text took 6-8 times as long
+        (38 ms against 5 ms on a page of 312 words), 2 % of a page's recognition."""
+        ril = _tesserocr().RIL
+        it = self._api.GetIterator()
+        words: list[PixelWord] = []
+        block = par = line = 0
+        while it is not None and not it.Empty(ril.BLOCK):
+            if it.Empty(ril.WORD):
+                if not it.Next(ril.WORD):
+                    break
+                continue
+            if it.IsAtBeginningOf(ril.BLOCK):
+                block, par, line = block + 1, 0, 0
+            if it.IsAtBeginningOf(ril.PARA):
+                par, line = par + 1, 0
+            if it.IsAtBeginningOf(ril.TEXTLINE):
+                line += 1
+            left, top, right, bottom = it.BoundingBox(ril.WORD)
+            conf = float(f"{it.Confidence(ril.WORD):f}")  # what the TSV prints
+            text = (it.GetUTF8Text(ril.WORD) or "").strip()
+            if text and conf >= 0:
+                words.append(PixelWord(text, left, top, right - left, bottom - top, conf,
+                                       block, par, line))
+            if not it.Next(ril.WORD):
+                break
+        return tuple(words)
 
     def orientation(self, image: Image.Image, dpi: int) -> tuple[int, float, str] | None:
         """As ``libtesseract.Api.orientation`` (a handle of the ``osd`` model, mode 0)."""
@@ -489,9 +521,22 @@ _apis = _Apis()
 _api_failed: set[tuple[str, str]] = set()  # (engine, language)
 
 
+class _LibraryApi(libtesseract.Api):
+    """The system library's handle, reading words from the TSV it gives."""
+
+    def words(self, image: Image.Image, dpi: int, timeout: float) -> tuple[PixelWord, ...] | None:
+        tsv = self.recognize(image, dpi, timeout)
+        if tsv is None:
+            return None
+        try:
+            return parse_tsv("header\n" + tsv)  # GetTsvText gives the rows without the header
+        except ValueError as e:
+            raise TesseractError(f"cannot parse tesseract TSV output: {e}") from e
+
+
 def _new_api(name: str, lang: str, psm: int):
     """A new handle of in-process engine ``name`` (``library`` or ``tesserocr``)."""
-    return libtesseract.Api(lang, psm) if name == "library" else _TesserocrApi(lang, psm)
+    return _LibraryApi(lang, psm) if name == "library" else _TesserocrApi(lang, psm)
 
 
 def _api(name: str, lang: str, psm: int):
@@ -535,16 +580,12 @@ def _grey(image: Image.Image | np.ndarray | bytes) -> Image.Image:
 def _api_words(api, image: Image.Image | np.ndarray | bytes, dpi: int, timeout: float) -> OcrResult:
     start = time.monotonic()
     # a decoded JPEG is handed over, not kept here: the engine can let it go once copied
-    tsv = api.recognize(_grey(image), dpi, timeout)
-    if tsv is None:
+    words = api.words(_grey(image), dpi, timeout)
+    if words is None:
         if time.monotonic() - start >= 0.9 * timeout:
             log.warning("tesseract timed out after %.0f s", timeout)
             return OcrResult((), TIMEOUT_NOTE)
         raise TesseractError("tesseract could not recognise the page")
-    try:
-        words = parse_tsv("header\n" + tsv)  # GetTsvText gives the rows without the header
-    except ValueError as e:
-        raise TesseractError(f"cannot parse tesseract TSV output: {e}") from e
     return OcrResult(words, "" if words else "empty page")
 
 

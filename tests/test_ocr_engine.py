@@ -59,6 +59,30 @@ def test_each_in_process_engine_gives_the_programs_words_exactly(use_engine):
     assert sum(len(r.words) for r in readings["cli"]) > 300
 
 
+def test_tesserocr_walks_the_words_as_its_tsv_lists_them():
+    """tesserocr's words come from its result iterator, not from the TSV text it can
+    build; on the same recognition both give the same words, boxes, confidences and
+    block, paragraph and line numbers (which group the words into lines later)."""
+    pytest.importorskip("tesserocr")
+    api = tesseract._TesserocrApi("swe", 3)
+    try:
+        compared = 0
+        for f, i in PAGES:
+            with pdfium.PdfDocument(str(SCANS / f)) as pdf:
+                pimg = render.page_image(pdf[i], 300, 10**9)
+            pixels = api._set_image(pimg.full(), round(pimg.dpi))  # noqa: F841 (alive until Clear)
+            assert api._api.Recognize()
+            from_tsv = tesseract.parse_tsv("header\n" + api._api.GetTSVText(0))
+            walked = api._iterated_words()
+            api._api.Clear()
+            assert walked == from_tsv, f
+            assert len({(w.block, w.par, w.line) for w in walked}) > 10, f
+            compared += len(walked)
+        assert compared > 300
+    finally:
+        api.close()
+
+
 def test_the_default_is_in_process_and_reads_as_the_program(monkeypatch):
     monkeypatch.delenv(tesseract.ENGINE_ENV, raising=False)  # the default
     _clear()
