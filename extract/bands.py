@@ -32,9 +32,16 @@ def _in_box(w: PixelWord, box: Box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
+# A letter read with less confidence than this counts against its reading: light text on
+# a dark fill read as it is gives stray letters (the ring of an å read as an ``o`` beside
+# ``Mal``), and they must not outweigh the band's own, surer reading (``Mål``).
+SURE_CONF = 50.0
+
+
 def weight(words) -> float:
-    """What a reading of a band is worth: its letters and digits, weighed by confidence."""
-    return sum(w.conf * sum(c.isalnum() for c in w.text) for w in words)
+    """What a reading of a band is worth: its letters and digits, each weighed by how
+    much surer than ``SURE_CONF`` its word was read."""
+    return sum((w.conf - SURE_CONF) * sum(c.isalnum() for c in w.text) for w in words)
 
 
 def _overlaps(a: PixelWord, b: PixelWord) -> bool:

@@ -9,7 +9,8 @@ picklable arguments: a process pool can run one page per job. Per page:
    page turned (a scan with ``/Rotate`` is never read from its own JPEG), so a page
    whose scan ``/Rotate`` leaves on its side is turned upright by step 4;
 2. small skew measured on a 75-100 dpi copy and removed by rotating the text area of
-   the image (from 0.3°; smaller skews are removed from the word boxes after OCR);
+   the image (from 0.3°; smaller skews are removed from the word boxes after OCR, and
+   only the text area is cut out: tesseract reads less paper);
 3. tesseract (``options.lang``, one thread) → pixel word boxes and confidences;
 4. only when that reads badly (few words, a low mean confidence, or most words in
    vertical boxes, which is how tesseract reads a page lying on its side): tesseract's
@@ -118,11 +119,16 @@ def _read(pimg: render.PageImage, options: ExtractOptions, turned: int = 0) -> _
     skew = render.estimate_skew(small, small_dpi)
     offset = (0, 0)
     rotate_image = abs(skew) >= DESKEW_IMAGE_MIN
+    ink = render.ink_box(small, pimg.px_size[0] / small.width, margin=round(pimg.dpi / 12))
     if rotate_image:
-        ink = render.ink_box(small, pimg.px_size[0] / small.width, margin=round(pimg.dpi / 12))
         region = render.rotated_region(ink, skew, pimg.px_size) if ink else None
         payload, offset = render.deskew(pimg.full(), skew, region)
         pimg.let_go(keep=(DETAIL_DPI,))  # _with_graphics' copy, from the same pixels
+    elif ink is not None:  # the text area alone: 3.5 % less recognition than the page
+        x0, y0 = max(0, ink[0]), max(0, ink[1])
+        x1, y1 = min(pimg.px_size[0], ink[2]), min(pimg.px_size[1], ink[3])
+        payload, offset = pimg.full().crop((x0, y0, x1, y1)), (x0, y0)
+        pimg.let_go(keep=(DETAIL_DPI,))
     else:
         payload = pimg.jpeg if pimg.jpeg is not None else pimg.full()
     result = tesseract.image_to_words(payload, lang=options.lang, dpi=round(pimg.dpi), timeout=options.timeout)
