@@ -116,6 +116,21 @@ def test_a_band_reading_that_reads_worse_is_not_taken():
     assert bands.replaced(before, box, ()) == before
 
 
+def test_stray_unsure_letters_do_not_outweigh_a_surer_band_reading():
+    """The page read as it is split a light-on-dark ``Mål`` into the ring (``o``) and
+    ``Mal`` read unsure: one letter more than the band's own ``Mål``, and under the
+    plain letters-times-confidence weight (1990 against 1988) it would have stayed.
+    Confidences as tesseract gave them on a colour scan of family D."""
+    before = (_word("o", 275, 86.6), _word("Mal", 236, 64.1), _word("Bedömning", 1160, 96.2),
+              _word("Kommentar", 1427, 94.0))
+    again = _word("Mål", 236, 96.0), _word("Bedömning", 1160, 94.4), _word("Kommentar", 1427, 94.4)
+    box = (211, 80, 3295, 140)
+    assert [w.text for w in bands.replaced(before, box, again)] == ["Mål", "Bedömning", "Kommentar"]
+    # a reading no surer than the page's still loses to it
+    unsure = _word("Mal", 236, 55.0), _word("Bedömning", 1160, 60.0), _word("Kommentar", 1427, 60.0)
+    assert bands.replaced(before, box, unsure) == before
+
+
 def test_the_page_read_has_every_header_word(page_image):
     page = ocr_page(SCAN, PAGE, ExtractOptions())
     lines: dict[float, list[str]] = {}
