@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from malrapport.extract.pixels import grey_quantile
+from malrapport.extract.pixels import grey_quantile, within
 
 DARK = 0.55  # darker than this share of the paper's brightness: fill
 MIN_RUN_IN = 1.0  # a band row holds an unbroken dark run at least this long
@@ -108,7 +108,7 @@ def lightened(img: Image.Image, box: Box, dpi: float) -> tuple[Image.Image, tupl
     dark on light and set on a margin of paper, and where the result's top left corner
     is in ``img``'s pixels (negative where the margin reaches past its edge)."""
     edge = max(2, round(EDGE_IN * dpi))
-    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(img.width, box[2]), min(img.height, box[3])
+    x0, y0, x1, y1 = within(box, img.size)
     X0, Y0 = max(0, x0 - edge), max(0, y0 - edge)
     X1, Y1 = min(img.width, x1 + edge), min(img.height, y1 + edge)
     a = np.array(img.crop((X0, Y0, X1, Y1)))

@@ -83,6 +83,11 @@ def grey_quantile(a: np.ndarray, q: float) -> float:
     return float(np.searchsorted(counts, q * counts[-1]))
 
 
+def within(box: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """``box`` (left, top, right, bottom) cut to an image of ``size`` (width, height)."""
+    return max(0, box[0]), max(0, box[1]), min(size[0], box[2]), min(size[1], box[3])
+
+
 RUN_CHUNK = 256  # rows looked at together: bounds the temporary arrays
 
 

@@ -25,6 +25,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
+from malrapport.extract import pixels
+
 COVER_TOLERANCE = 0.02  # the image may miss this fraction of the page's width/height
 NATIVE_DPI_RANGE = (0.6, 1.6)  # use a scan's own pixels when its dpi is within this factor of the requested
 MAX_SKEW = 5.0  # degrees searched by estimate_skew
@@ -304,8 +306,7 @@ def deskew(img: Image.Image, angle: float, region: tuple[int, int, int, int] | N
     if abs(angle) < MIN_SKEW:
         return img, (0, 0)
     w, h = img.size
-    x0, y0, x1, y1 = region if region is not None else (0, 0, w, h)
-    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    x0, y0, x1, y1 = pixels.within(region, img.size) if region is not None else (0, 0, w, h)
     # Image.rotate's inverse mapping (output pixel -> source pixel), shifted to the region
     a = -math.radians(angle)
     cos, sin = math.cos(a), math.sin(a)
