@@ -145,10 +145,12 @@ def _with_graphics(reading: _Reading, pimg: render.PageImage) -> _Reading:
     # symbols on a colour scan keep their colours: a traffic light needs no legend then
     in_colour = pimg.colour_preview(DETAIL_DPI)
     coloured, coloured_dpi = in_colour or (detail, detail_dpi)
+    paper = pixels.paper_level(detail)
     return dataclasses.replace(
-        reading, rules=page_rules(detail, detail_dpi, pimg.px_size, reading.skew),
+        reading, rules=page_rules(detail, detail_dpi, pimg.px_size, reading.skew, paper),
         marks=page_marks(coloured, coloured_dpi, pimg.px_size, reading.words,
-                         reading.image_rotated, reading.skew),
+                         reading.image_rotated, reading.skew,
+                         paper=None if in_colour else paper),
         marks_in_colour=in_colour is not None)
 
 
@@ -169,9 +171,10 @@ def _rotate(x: float, y: float, angle: float, size: tuple[int, int]) -> tuple[fl
 
 
 def page_marks(small, small_dpi: float, size: tuple[int, int], words: tuple[PixelWord, ...],
-               rotated: bool, skew: float):
+               rotated: bool, skew: float, paper: float | None = None):
     """Symbols of the page (circles, smileys) found where no word is, on a reduced copy
-    in the scan's own frame; boxes come back in full-size pixels of the deskewed frame."""
+    in the scan's own frame; boxes come back in full-size pixels of the deskewed frame.
+    ``paper``: the copy's ``pixels.paper_level``, when the caller has it."""
     scale = small.width / size[0]
     boxes = []
     for w in words:
@@ -183,7 +186,7 @@ def page_marks(small, small_dpi: float, size: tuple[int, int], words: tuple[Pixe
         boxes.append(pixels.PixelBox(int(x0 * scale), int(y0 * scale), int(x1 * scale) + 1,
                                      int(y1 * scale) + 1))
     out = []
-    for mark in pixels.find_marks(small, small_dpi, boxes):
+    for mark in pixels.find_marks(small, small_dpi, boxes, paper):
         b = mark.box
         cx, cy = (b.x0 + b.x1) / 2 / scale, (b.y0 + b.y1) / 2 / scale
         if abs(skew) >= render.MIN_SKEW:
@@ -193,13 +196,14 @@ def page_marks(small, small_dpi: float, size: tuple[int, int], words: tuple[Pixe
     return tuple(out)
 
 
-def page_rules(small, small_dpi: float, size: tuple[int, int], skew: float
-               ) -> tuple[tuple[float, float, float, float], ...]:
+def page_rules(small, small_dpi: float, size: tuple[int, int], skew: float,
+               paper: float | None = None) -> tuple[tuple[float, float, float, float], ...]:
     """Ruling lines of the page, found on its preview, in full-size pixels of the
-    deskewed frame (the frame the words end up in)."""
+    deskewed frame (the frame the words end up in). ``paper``: the preview's
+    ``pixels.paper_level``, when the caller has it."""
     scale = size[0] / small.width
     out = []
-    for box in pixels.find_rules(small, small_dpi):
+    for box in pixels.find_rules(small, small_dpi, paper):
         x0, y0, x1, y1 = (v * scale for v in (box.x0, box.y0, box.x1, box.y1))
         if abs(skew) >= render.MIN_SKEW:
             horizontal = x1 - x0 >= y1 - y0

@@ -60,11 +60,18 @@ class PixelMark:
     tilt: float  # where its ink sits, -0.5 (at the top) to 0.5 (at the bottom): an arrow's head
 
 
-def _ink(img: Image.Image, margin: float = INK_MARGIN) -> np.ndarray:
+def _ink(img: Image.Image, margin: float = INK_MARGIN, paper: float | None = None) -> np.ndarray:
     """The page's ink: pixels darker than the paper by a margin (the caller hands over a
     reduced copy, on which a thin rule averaged with the paper around it still is)."""
     a = np.asarray(img.convert("L"))
-    return a < min(INK_MAX, _paper(a) - margin)
+    return a < min(INK_MAX, (_paper(a) if paper is None else paper) - margin)
+
+
+def paper_level(img: Image.Image) -> float:
+    """The paper's grey of a page image (``_paper``): ``find_rules`` and ``find_marks``
+    take it when they look at the same image, which then is counted once (4 ms a page
+    at 150 dpi)."""
+    return _paper(np.asarray(img.convert("L")))
 
 
 def _paper(a: np.ndarray) -> float:
@@ -150,12 +157,13 @@ def _lines_from_runs(runs: list[tuple[int, int, int]], max_thick: float, min_len
     return out
 
 
-def find_rules(img: Image.Image, dpi: float) -> list[PixelBox]:
+def find_rules(img: Image.Image, dpi: float, paper: float | None = None) -> list[PixelBox]:
     """Horizontal and vertical ruling lines of a page image, in its pixels. A light grey
     rule between rows is fainter than text: a lower margin over the paper finds it (only
-    long runs count, so the text's grey edges do no harm)."""
+    long runs count, so the text's grey edges do no harm). ``paper``: the image's
+    ``paper_level``, when the caller has it."""
     a = np.asarray(img.convert("L"))
-    paper = _paper(a)
+    paper = _paper(a) if paper is None else paper
     mask = a < min(INK_MAX, paper - RULE_INK_MARGIN)
     dark = _darkness(a, paper)
     min_len = max(8, int(MIN_RULE_PT / 72 * dpi))
@@ -165,8 +173,8 @@ def find_rules(img: Image.Image, dpi: float) -> list[PixelBox]:
     for x0, y0, x1, y1 in _lines_from_runs(_runs(across, min_len // 3), max_thick, min_len):
         out.append(PixelBox(int(x0), int(y0), int(x1), int(y1)))
     del across
-    down = _stepped(dark, mask, axis=1)
-    for y0, x0, y1, x1 in _lines_from_runs(_runs(down.T, min_len // 3), max_thick, min_len):
+    down = np.ascontiguousarray(_stepped(dark, mask, axis=1).T)  # columns as rows
+    for y0, x0, y1, x1 in _lines_from_runs(_runs(down, min_len // 3), max_thick, min_len):
         out.append(PixelBox(int(x0), int(y0), int(x1), int(y1)))
     return out
 
@@ -182,24 +190,37 @@ def _stepped(dark: np.ndarray, mask: np.ndarray, axis: int) -> np.ndarray:
     """The rule mask with the pixels where a faint rule of a skewed scan steps from one
     row (``axis`` 0; column: 1) to the next: there its ink is shared by two rows, each
     too light alone, but the two together as dark as the rule."""
-    if axis == 1:
-        dark, mask = dark.T, mask.T
     out = mask.copy()
-    n = dark.shape[0]
-    if n >= 4:
-        # rows r and r+1 together, less the rows either side of them: a thin line, not a
-        # shaded band (as dark, but as dark above and below); a chunk of rows at a time,
-        # so that the temporary sums stay small
+    n = dark.shape[axis]
+    if n < 4:
+        return out
+    # rows r and r+1 together, less the rows either side of them: a thin line, not a
+    # shaded band (as dark, but as dark above and below); a chunk of rows at a time, so
+    # that the temporary sums stay small, and summed in place in one buffer. Columns
+    # are taken as they lie in memory, not through a transposed copy.
+    buf = np.empty((RUN_CHUNK, dark.shape[1]), dtype=dark.dtype)
+    if axis == 0:
         for r0 in range(1, n - 2, RUN_CHUNK):
             r1 = min(n - 2, r0 + RUN_CHUNK)
-            ridge = dark[r0:r1] + dark[r0 + 1:r1 + 1] - dark[r0 - 1:r1 - 1] - dark[r0 + 2:r1 + 2]
+            ridge = np.add(dark[r0:r1], dark[r0 + 1:r1 + 1], out=buf[:r1 - r0])
+            ridge -= dark[r0 - 1:r1 - 1]
+            ridge -= dark[r0 + 2:r1 + 2]
             out[r0:r1] |= ridge >= STEP_MARGIN
-    return out.T if axis == 1 else out
+    else:
+        for y0 in range(0, dark.shape[0], RUN_CHUNK):
+            d = dark[y0:y0 + RUN_CHUNK]
+            ridge = np.add(d[:, 1:n - 2], d[:, 2:n - 1], out=buf[:len(d), :n - 3])
+            ridge -= d[:, :n - 3]
+            ridge -= d[:, 3:]
+            out[y0:y0 + len(d), 1:n - 2] |= ridge >= STEP_MARGIN
+    return out
 
 
-def find_marks(img: Image.Image, dpi: float, words: list[PixelBox]) -> list[PixelMark]:
-    """Blobs of a symbol's size where no word is: circles, smileys, squares."""
-    mask = _ink(img)
+def find_marks(img: Image.Image, dpi: float, words: list[PixelBox],
+               paper: float | None = None) -> list[PixelMark]:
+    """Blobs of a symbol's size where no word is: circles, smileys, squares. ``paper``:
+    the image's ``paper_level``, when the caller has it."""
+    mask = _ink(img, paper=paper)
     lo = MARK_MIN_PT / 72 * dpi
     hi = MARK_MAX_PT / 72 * dpi
     covered = np.zeros_like(mask)
