@@ -161,6 +161,11 @@ class Api:
         self._lib.TessBaseAPISetPageSegMode(self._handle, psm)
         self.psm = psm
 
+    def set_variable(self, name: str, value: str) -> bool:
+        """One of tesseract's settings, as the program's ``-c NAME=VALUE``; False when
+        this tesseract has no such setting."""
+        return bool(self._lib.TessBaseAPISetVariable(self._handle, name.encode(), value.encode()))
+
     def _set_image(self, image, dpi: int) -> None:
         """The page, as a leptonica image with its resolution, and the CLI's ``--dpi``."""
         lib, h = self._lib, self._handle

@@ -84,6 +84,13 @@ SOFT_FAILURES = (
     ("Too few characters", "too few characters for orientation detection"),
 )
 TIMEOUT_NOTE = "tesseract timed out"
+# Set on every engine (the program's as -c NAME=VALUE). textord_disable_pitch_test skips
+# tesseract's search for a typewriter's fixed pitch on each text line: 1.7 % of a page's
+# recognition, with the same words, boxes, confidences and lines on every sample scan
+# (298 pages of every scanned set compared, TSV byte for byte); on a monospaced page
+# only tesseract's paragraph numbers differ, and the program uses them only to tell
+# lines apart (tests/test_ocr_engine.py).
+READ_SETTINGS = (("textord_disable_pitch_test", "1"),)
 
 
 class TesseractError(RuntimeError):
@@ -438,10 +445,17 @@ class _TesserocrApi:
         mod = _tesserocr()
         self._api = mod.PyTessBaseAPI(path=tessdata_dir() + "/", lang=lang, psm=psm, oem=mod.OEM.DEFAULT)
         self.psm = psm
+        for name, value in READ_SETTINGS:
+            if not self.set_variable(name, value):
+                log.debug("tesserocr's tesseract has no setting %s", name)
 
     def set_psm(self, psm: int) -> None:
         self._api.SetPageSegMode(psm)
         self.psm = psm
+
+    def set_variable(self, name: str, value: str) -> bool:
+        """As ``libtesseract.Api.set_variable``."""
+        return bool(self._api.SetVariable(name, value))
 
     def _set_image(self, image: Image.Image, dpi: int) -> bytes:
         """The page's pixels, and the CLI's ``--dpi``; the bytes returned must stay alive
@@ -523,6 +537,12 @@ _api_failed: set[tuple[str, str]] = set()  # (engine, language)
 
 class _LibraryApi(libtesseract.Api):
     """The system library's handle, reading words from the TSV it gives."""
+
+    def __init__(self, lang: str, psm: int):
+        super().__init__(lang, psm)
+        for name, value in READ_SETTINGS:
+            if not self.set_variable(name, value):
+                log.debug("libtesseract %s has no setting %s", libtesseract.version(), name)
 
     def words(self, image: Image.Image, dpi: int, timeout: float) -> tuple[PixelWord, ...] | None:
         tsv = self.recognize(image, dpi, timeout)
@@ -624,7 +644,7 @@ def image_to_words(image: Image.Image | np.ndarray | bytes, *, lang: str = "swe"
         if api is not None:
             return _api_words(api, image, dpi, timeout)
     args = ["stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
-    for c in config:
+    for c in (*(f"{name}={value}" for name, value in READ_SETTINGS), *config):
         args += ["-c", c]
     args.append("tsv")
     try:

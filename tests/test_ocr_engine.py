@@ -198,3 +198,70 @@ def test_orientation_in_process_is_the_programs(use_engine):
         assert found[name] == found["cli"], name
     # PIL turns counter-clockwise; what undoes it is a clockwise turn by as much
     assert [o.rotate for o in found["cli"]] == [0, 90, 180, 270]
+
+
+PITCH = "textord_disable_pitch_test"
+COURIER_LINES = (
+    "Kommunfullmäktige beslutade om mål för verksamheten under året.",
+    "Aktiviteten pågår enligt plan och väntas bli klar i december.",
+    "Andelen elever med godkända betyg ökade från 78 till 81 procent.",
+    "Åtgärden är försenad på grund av brist på personal i förvaltningen.",
+    "Målet bedöms vara delvis uppfyllt; arbetet fortsätter nästa år.",
+)
+
+
+def _courier_page(tmp_path: Path) -> Image.Image:
+    """A page typed in a fixed-pitch font (Courier, as pdfium draws it) at 300 dpi: the
+    text tesseract's pitch search is for."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "courier.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = 780.0
+    for k in range(40):
+        c.setFont("Courier-Bold" if k % 9 == 0 else "Courier", 10 if k % 3 else 11)
+        c.drawString(60, y, COURIER_LINES[k % len(COURIER_LINES)])
+        y -= 18
+    c.save()
+    with pdfium.PdfDocument(str(path)) as pdf:
+        return pdf[0].render(scale=300 / 72, grayscale=True).to_pil().convert("L")
+
+
+def _lines(words) -> list[list[int]]:
+    """The words grouped into lines as ``ocr.to_page_words`` groups them."""
+    groups: dict = {}
+    for i, w in enumerate(words):
+        groups.setdefault((w.block, w.par, w.line), []).append(i)
+    return sorted(groups.values())
+
+
+@pytest.mark.parametrize("name", ["library", "tesserocr"])
+def test_skipping_the_fixed_pitch_search_leaves_the_words_as_they_were(name, tmp_path):
+    """``READ_SETTINGS`` turns tesseract's fixed-pitch search off (1.7 % of a page's
+    recognition). On a sample scan the words are the same, numbering included; on a
+    page typed in Courier the same words, boxes, confidences and lines (tesseract may
+    number its paragraphs otherwise there, which the program does not use)."""
+    if name == "tesserocr":
+        pytest.importorskip("tesserocr")
+    api = tesseract._new_api(name, "swe", 3)
+    try:
+        if name == "tesserocr":  # on from the handle's start
+            assert api._api.GetVariableAsString(PITCH) == "1"
+        with pdfium.PdfDocument(str(SCANS / PAGES[1][0])) as pdf:
+            scan = render.page_image(pdf[PAGES[1][1]], 300, 10**9).full()
+        for img, numbered_alike in ((scan, True), (_courier_page(tmp_path), False)):
+            read = {}
+            for value in ("0", "1"):
+                assert api.set_variable(PITCH, value)
+                read[value] = api.words(img, 300, 120.0)
+            off, on = read["0"], read["1"]
+            assert on is not None and len(on) > 50
+            if numbered_alike:
+                assert on == off
+            assert [(w.text, w.left, w.top, w.width, w.height, w.conf) for w in on] == \
+                [(w.text, w.left, w.top, w.width, w.height, w.conf) for w in off]
+            assert _lines(on) == _lines(off)
+    finally:
+        api.set_variable(PITCH, "1")  # tesseract keeps it for the whole process
+        api.close()
