@@ -285,6 +285,10 @@ def _extract(args) -> int:
     from malrapport.extract.without_pandas import block_pandas
 
     block_pandas()  # pyarrow would import it: 50 MB and a second, for nothing
+    if args.executor == "local":
+        from malrapport.extract.executors import start_forkserver
+
+        start_forkserver()  # its imports run while this process gets ready
     from malrapport.extract.errors import MalrapportError
     from malrapport.extract.options import ExtractOptions
     from malrapport.extract.pipeline import run
