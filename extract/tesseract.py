@@ -445,9 +445,6 @@ class _TesserocrApi:
         mod = _tesserocr()
         self._api = mod.PyTessBaseAPI(path=tessdata_dir() + "/", lang=lang, psm=psm, oem=mod.OEM.DEFAULT)
         self.psm = psm
-        for name, value in READ_SETTINGS:
-            if not self.set_variable(name, value):
-                log.debug("tesserocr's tesseract has no setting %s", name)
 
     def set_psm(self, psm: int) -> None:
         self._api.SetPageSegMode(psm)
@@ -538,12 +535,6 @@ _api_failed: set[tuple[str, str]] = set()  # (engine, language)
 class _LibraryApi(libtesseract.Api):
     """The system library's handle, reading words from the TSV it gives."""
 
-    def __init__(self, lang: str, psm: int):
-        super().__init__(lang, psm)
-        for name, value in READ_SETTINGS:
-            if not self.set_variable(name, value):
-                log.debug("libtesseract %s has no setting %s", libtesseract.version(), name)
-
     def words(self, image: Image.Image, dpi: int, timeout: float) -> tuple[PixelWord, ...] | None:
         tsv = self.recognize(image, dpi, timeout)
         if tsv is None:
@@ -555,8 +546,13 @@ class _LibraryApi(libtesseract.Api):
 
 
 def _new_api(name: str, lang: str, psm: int):
-    """A new handle of in-process engine ``name`` (``library`` or ``tesserocr``)."""
-    return _LibraryApi(lang, psm) if name == "library" else _TesserocrApi(lang, psm)
+    """A new handle of in-process engine ``name`` (``library`` or ``tesserocr``), set as
+    ``READ_SETTINGS`` says."""
+    api = _LibraryApi(lang, psm) if name == "library" else _TesserocrApi(lang, psm)
+    for setting, value in READ_SETTINGS:
+        if not api.set_variable(setting, value):
+            log.debug("%s's tesseract has no setting %s", name, setting)
+    return api
 
 
 def _api(name: str, lang: str, psm: int):
