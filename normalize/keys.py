@@ -524,9 +524,17 @@ def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str],
     for rid in targets:
         towns.setdefault(fold(rows[rid][0]["municipality"] or ""), []).append(rid)
     parts = base.parts(towns)
-    jobs = sorted(((outdir, parts[town], [(rid, rows[rid]) for rid in rids])
-                   for town, rids in towns.items()), key=lambda job: -len(job[2]))
-    parts = (run or _run_here)(key_municipality, jobs)
+    jobs = sorted(((parts[town], [(rid, rows[rid]) for rid in rids])
+                   for town, rids in towns.items()), key=lambda job: -len(job[1]))
+    run = run or _run_here
+    keyed_parts = run(key_municipality, jobs)
+    parts = [part for part, _ in keyed_parts]
+    # the files are rewritten apart from the keying, a few to a job: one municipality's
+    # keying is one job (its reports in order), its rewrites are shared by every worker
+    changes = [(rid, _activity_file_order(rows[rid][2]), *keys)
+               for _, changed in keyed_parts for rid, *keys in changed]
+    run(rewrite_files, [(outdir, changes[i:i + REWRITES_A_JOB])
+                        for i in range(0, len(changes), REWRITES_A_JOB)])
     reg = Registry(
         goals={k: e for k, e in base.goals.items() if fold(e.municipality or "") not in towns},
         activities={k: e for k, e in base.activities.items()
@@ -538,18 +546,31 @@ def rekey_outdir(outdir: Path, base: Registry, report_ids: set[str],
     return reg
 
 
-def key_municipality(outdir: Path, reg: Registry, reports: list[tuple[str, tuple]]) -> Registry:
+def key_municipality(reg: Registry, reports: list[tuple[str, tuple]]) -> tuple[Registry, list]:
     """One municipality's reports, (report_id, (report row, goal rows, activity rows))
     in (year, period) order, keyed from ``reg`` (its part of the registry, which
-    learns them) and their files rewritten where the keys changed. A job that runs
-    in a worker: keys of one municipality depend only on its own part of the
-    registry (a new key is unique among them: it is named by the municipality)."""
+    learns them). Gives back ``reg`` and, for each report whose keys changed, its
+    (report_id, links, goal keys, activity keys), what ``rewrite_files`` writes. A
+    job that runs in a worker: keys of one municipality depend only on its own part
+    of the registry (a new key is unique among them: it is named by the municipality)."""
+    changed = []
     for rid, (head, goal_rows, act_rows) in reports:
         items, links = rows_to_items(head, goal_rows, act_rows)
         goal_keys, activity_keys = key_report(reg, items)
         if _changed(goal_rows, act_rows, links, goal_keys, activity_keys):
-            _rewrite(outdir, rid, act_rows, links, goal_keys, activity_keys)
-    return reg
+            changed.append((rid, links, goal_keys, activity_keys))
+    return reg, changed
+
+
+# Reports rewritten by one job of rewrite_files: about 6 ms each, so that a job is
+# worth sending to a worker and the last one leaves no worker waiting long.
+REWRITES_A_JOB = 8
+
+
+def rewrite_files(outdir: Path, changes: list[tuple]) -> None:
+    """``_rewrite`` each (report_id, activity order, links, goal keys, activity keys)."""
+    for change in changes:
+        _rewrite(outdir, *change)
 
 
 def _run_here(fn, jobs: list[tuple]) -> list:
@@ -571,6 +592,11 @@ def _report_order(report: dict) -> tuple:
     return (report["year"] if report["year"] is not None else 0,
             PERIOD_RANK.get(report["period"] or "", 9), report["kind"] or "",
             report["source_file"] or "", report["report_id"])
+
+
+def _activity_file_order(act_rows: list[dict]) -> list[int]:
+    """The positions of a file's activity rows in the order ``rows_to_items`` reads them."""
+    return sorted(range(len(act_rows)), key=lambda i: _activity_order(act_rows[i]))
 
 
 def _activity_order(row: dict) -> tuple[int, int]:
@@ -608,17 +634,16 @@ def rows_to_items(report: dict, goal_rows: list[dict], act_rows: list[dict]):
     return items, links
 
 
-def _rewrite(outdir, rid, act_rows, links, goal_keys, activity_keys) -> None:
+def _rewrite(outdir, rid, order, links, goal_keys, activity_keys) -> None:
     """The report's ``goals`` and ``activities`` files with the new keys: their tables
     read back and only the key columns replaced, activities in the order
-    ``rows_to_items`` linked them in (``act_rows``: the activity rows in file order,
-    as keyed). A file whose keys are the same is left as it is."""
+    ``rows_to_items`` linked them in (``order``: the file's activity rows in that
+    order, ``_activity_file_order``). A file whose keys are the same is left as it is."""
     goals = _file_table(outdir, "goals", rid)
     if goals is not None:
         _replace_columns(outdir, "goals", rid, goals, {"goal_key": list(goal_keys)})
     acts = _file_table(outdir, "activities", rid)
     if acts is not None:
-        order = sorted(range(len(act_rows)), key=lambda i: _activity_order(act_rows[i]))
         if order != list(range(len(order))):
             import pyarrow as pa
 

@@ -188,36 +188,42 @@ def test_keys_do_not_depend_on_the_order_reports_finish_in(tmp_path):
         pd.testing.assert_frame_equal(a, b)
 
 
-def test_keying_one_municipality_per_job_gives_the_keys_of_one_pass(tmp_path):
+def test_keying_one_municipality_per_job_gives_the_keys_of_one_pass(tmp_path, monkeypatch):
     """``save`` keys each municipality as a job of its own (the pipeline runs them on
-    its workers): sent as a worker gets them (pickled), they give what one pass over
-    every report gives."""
+    its workers), then rewrites the changed files in jobs of their own: sent as a
+    worker gets them (pickled), they give what one pass over every report gives."""
     import pickle
 
     from malrapport.normalize import keys as keys_module
 
     def one_pass(fn, jobs):
-        outdir = jobs[0][0]
+        if fn is not keys_module.key_municipality:  # the rewrites: here, one by one
+            return [fn(*job) for job in jobs]
         whole = keys_module.Registry()
         for job in jobs:
-            whole.goals.update(job[1].goals)
-            whole.activities.update(job[1].activities)
-        reports = sorted((r for job in jobs for r in job[2]),
+            whole.goals.update(job[0].goals)
+            whole.activities.update(job[0].activities)
+        reports = sorted((r for job in jobs for r in job[1]),
                          key=lambda r: keys_module._report_order(r[1][0]))
-        return [fn(outdir, whole, reports)] + [keys_module.Registry()] * (len(jobs) - 1)
+        return [fn(whole, reports)] + [(keys_module.Registry(), [])] * (len(jobs) - 1)
 
     seen = []
 
     def as_jobs(fn, jobs):
-        seen.append(len(jobs))
+        seen.append((fn.__name__, len(jobs)))
         return [fn(*pickle.loads(pickle.dumps(job))) for job in jobs]
 
+    monkeypatch.setattr(keys_module, "REWRITES_A_JOB", 1)  # each file a job of its own
     for name, run in (("jobs", as_jobs), ("one", one_pass)):
         keys = KeyAssigner.open(tmp_path / name)
         for stem in STEMS:
             write_report(tmp_path / name, keys.provisional(gold_record(stem)), "test")
         keys.save(run=run)
-    assert seen == [len({load_gold(s)["report"]["municipality"] for s in STEMS})] == [3]
+    towns = len({load_gold(s)["report"]["municipality"] for s in STEMS})
+    assert towns == 3 and seen[0] == ("key_municipality", towns)
+    # the files whose provisional keys changed are rewritten by jobs of their own
+    assert [name for name, _ in seen[1:]] == ["rewrite_files"]
+    assert seen[1][1] >= 2  # (reports of one town keyed before an earlier one changed)
     assert keys_by_gold(tmp_path / "jobs") == keys_by_gold(tmp_path / "one")
     for name in ("goal_registry", "activity_registry"):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "jobs" / name),
